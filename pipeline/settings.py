@@ -1,0 +1,59 @@
+"""One settings object, read from the environment (prefix ``STANCEWATCH_``) and ``.env``.
+
+Every key is listed in ``.env.example`` with its default; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="STANCEWATCH_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Store and outputs
+    db: Path = Field(Path("data/stancewatch.duckdb"), description="DuckDB file (the store)")
+    digest_dir: Path = Field(Path("data/digests"), description="where daily digests are written")
+    watchlist: Path | None = Field(
+        None, description="watchlist TOML (actors, aliases, topics); none: speakers are discovered"
+    )
+    sources: Path = Field(Path("sources.toml"), description="feeds and pages to fetch")
+    inbox: Path | None = Field(None, description="a folder of local articles `run` also ingests")
+
+    # Processing
+    batch_size: int = Field(200, ge=1, description="articles per Prefect task run")
+    near_duplicate_threshold: float = Field(0.8, gt=0, le=1, description="MinHash Jaccard for near-dups")
+    min_confidence: float = Field(0.5, ge=0, le=1, description="claims below this stay out of the digest")
+    task_runner: Literal["threads", "processes", "dask"] = Field("threads")
+    workers: int = Field(2, ge=1, description="task runner workers")
+    dask_address: str | None = Field(None, description="scheduler address for task_runner=dask")
+    lock_retries: int = Field(8, ge=0, description="retries when another process holds the DuckDB lock")
+
+    # Schedule
+    schedule_cron: str = Field("30 5 * * *", description="daily run (cron)")
+    timezone: str = Field("UTC", description="time zone of the cron schedule")
+
+    # HTTP
+    http_timeout: float = Field(20.0, gt=0, description="seconds per request phase")
+    http_retries: int = Field(3, ge=0)
+    http_backoff: float = Field(0.5, ge=0, description="base seconds of exponential backoff")
+    http_max_bytes: int = Field(5_000_000, gt=0, description="largest body read")
+    http_max_redirects: int = Field(5, ge=0)
+    http_per_host_concurrency: int = Field(2, ge=1)
+    http_per_host_delay: float = Field(0.5, ge=0, description="seconds between requests to one host")
+    http_allow_private: bool = Field(False, description="allow private/loopback addresses (tests)")
+    http_user_agent: str = Field("stancewatch/0.1 (+https://github.com/stancewatch/stancewatch)")
+    respect_robots: bool = Field(True, description="honour robots.txt for pages")
+    min_feed_text_chars: int = Field(400, ge=0, description="entry text long enough to stand in for a page")
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Settings from env and .env, with explicit overrides (CLI options) winning."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)  # type: ignore[arg-type]
