@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS articles (
     text            VARCHAR NOT NULL,      -- cleaned text; evidence offsets point into it
     n_sentences     INTEGER NOT NULL,
     removed_lines   INTEGER NOT NULL DEFAULT 0,
+    minhash         BLOB,                  -- MinHash signature (uint32 x num_perm) for near-dup search across runs
     run_id          VARCHAR,
     ingested_at     TIMESTAMP DEFAULT current_timestamp
 );

@@ -1,0 +1,109 @@
+"""Opening the DuckDB store: migrations, read-only readers, and the one-writer lock.
+
+DuckDB lets one process write a file; another process cannot even open it read-only meanwhile.
+Writers open, write a batch, close; on the lock error they retry with backoff and, when they give
+up, say which process holds the lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from pipeline.sqlfiles import migrations
+
+log = logging.getLogger(__name__)
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<holder>.+?)(?:\.|$)", re.S)
+
+
+class StoreLockedError(RuntimeError):
+    """Another process holds the DuckDB file; the message names it."""
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return "lock" in str(exc).lower() and ("conflicting" in str(exc).lower() or "could not set" in str(exc).lower())
+
+
+def _holder(exc: Exception) -> str:
+    m = _LOCK_HOLDER.search(str(exc))
+    return m.group("holder").strip() if m else "another process"
+
+
+def open_db(
+    path: str | Path, *, read_only: bool = False, retries: int = 8, base_delay: float = 0.25
+) -> duckdb.DuckDBPyConnection:
+    """Open the store (``:memory:`` works too), retrying while another process holds the lock."""
+    target = str(path)
+    if target != ":memory:":
+        if read_only and not Path(target).exists():
+            raise FileNotFoundError(f"no database at {target}: run `stancewatch ingest` or `stancewatch demo` first")
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    attempt = 0
+    while True:
+        try:
+            return duckdb.connect(target, read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise
+            if attempt >= retries:
+                raise StoreLockedError(
+                    f"{target} is locked by {_holder(exc)}; close that session (DuckDB allows one writer) "
+                    "and try again"
+                ) from exc
+            delay = min(base_delay * 2**attempt, 8.0) * (0.5 + random.random())
+            log.warning("%s is locked by %s; retrying in %.1fs", target, _holder(exc), delay)
+            time.sleep(delay)
+            attempt += 1
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations not yet applied, each in its own transaction; return their names."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP DEFAULT current_timestamp)"
+    )
+    rows = con.execute("SELECT version FROM schema_migrations").fetchall()
+    done = {int(r[0]) for r in rows}
+    applied = []
+    for version, name, sql in migrations():
+        if version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+@contextmanager
+def writer(path: str | Path, *, retries: int = 8) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A migrated write connection held only for the ``with`` block."""
+    con = open_db(path, retries=retries)
+    try:
+        migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def reader(path: str | Path, *, retries: int = 8) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection (what `stancewatch sql` and digests use)."""
+    con = open_db(path, read_only=True, retries=retries)
+    try:
+        yield con
+    finally:
+        con.close()
