@@ -98,7 +98,7 @@ class Sentence:
 class Article:
     """A cleaned article: normalised text, boilerplate removed, split into sentences."""
 
-    article_id: str  # content hash of the normalised text (stable across runs)
+    article_id: str  # hash of (doc, normalised text): stable across runs, distinct per copy
     doc: str
     text: str
     sentences: tuple[Sentence, ...]
@@ -112,6 +112,8 @@ class Article:
     published_basis: DateBasis = "none"
     content_kind: str = "page"
     removed_lines: int = 0  # boilerplate lines dropped by clean
+    content_hash: str = ""  # hash of the normalised text alone: equal for exact copies
+    raw_hash: str = ""  # hash of (doc, raw text) before cleaning: lets a re-run skip known inputs early
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,9 @@ CREATE TABLE IF NOT EXISTS sources (
 );
 
 CREATE TABLE IF NOT EXISTS articles (
-    article_id      VARCHAR PRIMARY KEY,   -- hash of the normalised text
+    article_id      VARCHAR PRIMARY KEY,   -- hash of (doc, normalised text)
+    content_hash    VARCHAR NOT NULL,      -- hash of the normalised text: exact copies share it
+    raw_hash        VARCHAR,               -- hash of (doc, raw text): a re-run skips known inputs
     doc             VARCHAR NOT NULL,      -- file name, or URL for web articles
     origin          VARCHAR NOT NULL,      -- file, web, feed
     url             VARCHAR,
@@ -41,6 +43,8 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE TABLE IF NOT EXISTS duplicates (
     article_id   VARCHAR PRIMARY KEY,
     canonical_id VARCHAR NOT NULL,
+    content_hash VARCHAR,
+    raw_hash     VARCHAR,
     kind         VARCHAR NOT NULL,         -- exact, url, near
     similarity   DOUBLE NOT NULL,
     doc          VARCHAR NOT NULL,
@@ -127,3 +131,4 @@ CREATE TABLE IF NOT EXISTS digests (
 
 CREATE INDEX IF NOT EXISTS claims_actor_topic ON claims (actor, topic);
 CREATE INDEX IF NOT EXISTS occurrences_published ON claim_occurrences (published);
+CREATE INDEX IF NOT EXISTS articles_content_hash ON articles (content_hash);
