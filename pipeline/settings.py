@@ -14,7 +14,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="STANCEWATCH_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="STANCEWATCH_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,  # `KEY=` in .env means "the default", as in .env.example
+        extra="ignore",
     )
 
     # Store and outputs

@@ -1,0 +1,226 @@
+"""Prefect flows: thin wiring of pipeline stages over batches.
+
+One task run per stage per batch of a few hundred articles (never one per article: each task run
+costs milliseconds and the local server drops records past ~50/s). The DuckDB write connection is
+opened only inside the store task, so a user's SQL session blocks a run for as long as a batch write.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+
+from pipeline import batch as batch_stage
+from pipeline.dedupe import Deduplicator
+from pipeline.digest import build_digest, digest_to_json, render_html, render_markdown
+from pipeline.models import Article, DuplicateLink, ExtractionResult, RawDocument, ReadProblem
+from pipeline.read import iter_folder
+from pipeline.settings import Settings, get_settings
+from pipeline.store import reader, writer
+from pipeline.store.read import actor_aliases, days_with_articles
+from pipeline.store.write import (
+    finish_run,
+    known_dedupe_state,
+    known_raw_hashes,
+    save_batch,
+    save_digest,
+    save_watchlist,
+    start_run,
+)
+from pipeline.watchlist import Watchlist, load_watchlist
+
+_std_log = logging.getLogger(__name__)
+
+
+def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
+    try:
+        return get_run_logger()
+    except Exception:  # called outside a run (plain function use)
+        return _std_log
+
+
+# ---- tasks: one per stage per batch ---------------------------------------------------------------
+
+
+@task(name="clean-batch")
+def clean_task(documents: list[RawDocument]) -> tuple[list[Article], list[ReadProblem]]:
+    return batch_stage.clean_batch(documents)
+
+
+@task(name="extract-claims-batch")
+def extract_task(articles: list[Article], watchlist: Watchlist | None) -> ExtractionResult:
+    return batch_stage.extract_batch(articles, watchlist)
+
+
+@task(name="store-batch")
+def store_task(
+    db: str,
+    articles: list[Article],
+    duplicates: list[tuple[Article, DuplicateLink]],
+    extraction: ExtractionResult,
+    run_id: str,
+    signatures: dict[str, bytes],
+    lock_retries: int,
+) -> dict[str, int]:
+    with writer(db, retries=lock_retries) as con:
+        return save_batch(
+            con,
+            articles=articles,
+            duplicates=duplicates,
+            extraction=extraction,
+            run_id=run_id,
+            signatures=signatures,
+        )
+
+
+@task(name="write-digests")
+def digest_task(db: str, days: list[date], settings: Settings, run_id: str) -> list[str]:
+    """Build, write (md + html), store and publish the digest of each day; return the file paths."""
+    written = write_digests(db, days, settings=settings, run_id=run_id)
+    for day, markdown, _path in written:
+        create_markdown_artifact(
+            key=f"digest-{day.isoformat()}",
+            markdown=markdown,
+            description=f"stancewatch digest for {day.isoformat()}",
+        )
+    if written:
+        day, markdown, _ = max(written, key=lambda w: w[0])
+        create_markdown_artifact(key="daily-digest", markdown=markdown, description="latest daily digest")
+    return [str(path) for _, _, path in written]
+
+
+def write_digests(
+    db: str, days: Sequence[date], *, settings: Settings, run_id: str | None
+) -> list[tuple[date, str, Path]]:
+    """Build each day's digest, write it as Markdown and HTML under digest_dir, store it in DuckDB."""
+    settings.digest_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with writer(db, retries=settings.lock_retries) as con:
+        aliases = actor_aliases(con)
+        for day in days:
+            digest = build_digest(con, day, min_confidence=settings.min_confidence, aliases=aliases)
+            markdown, html = render_markdown(digest), render_html(digest)
+            md_path = settings.digest_dir / f"{day.isoformat()}.md"
+            md_path.write_text(markdown, encoding="utf-8")
+            md_path.with_suffix(".html").write_text(html, encoding="utf-8")
+            save_digest(con, day, markdown, html, json.dumps(digest_to_json(digest)), run_id)
+            written.append((day, markdown, md_path))
+    return written
+
+
+# ---- the batch loop shared by every flow -----------------------------------------------------------
+
+
+def ingest_documents(
+    items: Iterable[RawDocument | ReadProblem],
+    *,
+    settings: Settings,
+    watchlist: Watchlist | None,
+    run_id: str,
+) -> dict[str, Any]:
+    """Stream documents through clean → dedupe → claims → store in batches; return run counts."""
+    logger = _logger()
+    db = str(settings.db)
+    with writer(db, retries=settings.lock_retries) as con:
+        known_raw = known_raw_hashes(con)
+        deduplicator = Deduplicator(threshold=settings.near_duplicate_threshold)
+        for article_id, content_hash, canonical_url, signature in known_dedupe_state(con):
+            deduplicator.add_known(article_id, content_hash, canonical_url, signature)
+    totals: dict[str, Any] = {
+        "read": 0, "already_stored": 0, "problems": [], "articles": 0, "duplicates": 0,
+        "claims": 0, "occurrences": 0, "days": set(),
+    }
+    for chunk in batch_stage.batched(items, settings.batch_size):
+        intake = batch_stage.split_new(chunk, known_raw)
+        totals["read"] += len(chunk) - len(intake.problems)
+        totals["already_stored"] += intake.already_stored
+        totals["problems"].extend(intake.problems)
+        if not intake.documents:
+            continue
+        articles, problems = clean_task(intake.documents)
+        totals["problems"].extend(problems)
+        result = deduplicator.process(articles)
+        canonical = list(result.canonical)
+        extraction = extract_task(canonical, watchlist)
+        signatures = {a.article_id: deduplicator.signature_bytes(a.article_id) for a in canonical}
+        counts = store_task(
+            db, canonical, list(result.duplicates), extraction, run_id,
+            {k: v for k, v in signatures.items() if v is not None}, settings.lock_retries,
+        )
+        for raw in intake.documents:
+            known_raw.add(_fingerprint(raw))
+        totals["articles"] += counts.get("articles", 0)
+        totals["duplicates"] += counts.get("duplicates", 0)
+        totals["claims"] += counts.get("claims", 0)
+        totals["occurrences"] += counts.get("claim_occurrences", 0)
+        totals["days"].update(a.published for a in articles if a.published)
+        logger.info(
+            "batch: %d documents, %d new articles, %d duplicates, %d new claims",
+            len(intake.documents), counts.get("articles", 0), len(result.duplicates), counts.get("claims", 0),
+        )
+    for problem in totals["problems"]:
+        logger.warning("skipped %s: %s", problem.path, problem.reason)
+    return totals
+
+
+def _fingerprint(raw: RawDocument) -> str:
+    from pipeline.clean import raw_fingerprint
+
+    return raw_fingerprint(raw)
+
+
+def _digest_days(db: str, changed_days: Iterable[date], all_days: bool) -> list[date]:
+    """Days whose digest must be (re)written: every day with articles from the earliest changed one on."""
+    with reader(db) as con:
+        days = days_with_articles(con)
+    if all_days:
+        return days
+    changed = sorted(changed_days)
+    return [d for d in days if changed and d >= changed[0]]
+
+
+def _summary(totals: dict[str, Any], digests: Sequence[str]) -> dict[str, Any]:
+    return {
+        "read": totals["read"],
+        "already_stored": totals["already_stored"],
+        "skipped": [{"path": p.path, "reason": p.reason} for p in totals["problems"]],
+        "new_articles": totals["articles"],
+        "duplicates": totals["duplicates"],
+        "new_claims": totals["claims"],
+        "new_occurrences": totals["occurrences"],
+        "digests": list(digests),
+    }
+
+
+# ---- flows ----------------------------------------------------------------------------------------
+
+
+@flow(name="stancewatch-ingest", log_prints=True)
+def ingest_flow(path: str, settings: Settings | None = None, all_digests: bool = False) -> dict[str, Any]:
+    """Read a folder or file of articles into the store and write the digests of the days it touched."""
+    settings = settings or get_settings()
+    watchlist = load_watchlist(settings.watchlist) if settings.watchlist else None
+    db = str(settings.db)
+    with writer(db, retries=settings.lock_retries) as con:
+        run_id = start_run(con, "ingest")
+        if watchlist is not None:
+            save_watchlist(con, *watchlist.store_rows())
+    status = "failed"
+    totals: dict[str, Any] = {}
+    digests: list[str] = []
+    try:
+        totals = ingest_documents(iter_folder(Path(path)), settings=settings, watchlist=watchlist, run_id=run_id)
+        days = _digest_days(db, totals["days"], all_digests)
+        digests = digest_task(db, days, settings, run_id) if days else []
+        status = "completed"
+    finally:
+        with writer(db, retries=settings.lock_retries) as con:
+            finish_run(con, run_id, status, _summary(totals, digests) if totals else {})
+    return _summary(totals, digests)

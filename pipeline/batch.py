@@ -1,0 +1,114 @@
+"""The work of one batch, as plain functions the flows wrap in tasks (and the benchmark calls bare).
+
+A batch is a few hundred documents: clean them, drop the ones a previous run already stored,
+deduplicate against everything known, extract claims from the canonical ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import TypeVar
+
+from pipeline.claims import extract_claims
+from pipeline.clean import clean_document, raw_fingerprint
+from pipeline.models import (
+    Article,
+    Claim,
+    ClaimOccurrence,
+    DedupeResult,
+    ExtractionResult,
+    RawDocument,
+    ReadProblem,
+)
+from pipeline.watchlist import Watchlist, load_watchlist
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of at most ``size`` items, streaming (never holds the whole input)."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+@dataclass(slots=True)
+class Intake:
+    """What reading produced for one batch: new documents, problems, and how many were already stored."""
+
+    documents: list[RawDocument] = field(default_factory=list)
+    problems: list[ReadProblem] = field(default_factory=list)
+    already_stored: int = 0
+
+
+def split_new(items: Sequence[RawDocument | ReadProblem], known_raw: set[str]) -> Intake:
+    """Separate problems from documents and drop documents a previous run stored (same doc and raw text)."""
+    intake = Intake()
+    for item in items:
+        if isinstance(item, ReadProblem):
+            intake.problems.append(item)
+        elif raw_fingerprint(item) in known_raw:
+            intake.already_stored += 1
+        else:
+            intake.documents.append(item)
+    return intake
+
+
+def clean_batch(documents: Sequence[RawDocument]) -> tuple[list[Article], list[ReadProblem]]:
+    """Clean every document; one that fails to clean is reported, the rest go on."""
+    articles: list[Article] = []
+    problems: list[ReadProblem] = []
+    for raw in documents:
+        try:
+            article = clean_document(raw)
+        except Exception as exc:  # a bad document must not sink its batch
+            log.warning("could not clean %s: %s", raw.doc, exc)
+            problems.append(ReadProblem(raw.doc, f"could not clean: {exc}"))
+            continue
+        if not article.sentences:
+            log.warning("%s: no text left after cleaning; skipped", raw.doc)
+            problems.append(ReadProblem(raw.doc, "no text left after cleaning"))
+            continue
+        articles.append(article)
+    return articles, problems
+
+
+def extract_batch(articles: Sequence[Article], watchlist: Watchlist | None) -> ExtractionResult:
+    """Claims of every canonical article of a batch, merged (one claim id, many occurrences)."""
+    claims: dict[str, Claim] = {}
+    occurrences: list[ClaimOccurrence] = []
+    discovered = {}
+    candidates = {}
+    for article in articles:
+        try:
+            result = extract_claims(article, watchlist)
+        except Exception as exc:  # one article's odd text must not lose the batch's claims
+            log.warning("claim extraction failed on %s: %s", article.doc, exc)
+            continue
+        for claim in result.claims:
+            claims.setdefault(claim.claim_id, claim)
+        occurrences.extend(result.occurrences)
+        for actor in result.discovered_actors:
+            discovered.setdefault(actor.name, actor)
+        for cand in result.alias_candidates:
+            candidates.setdefault((cand[0], cand[1]), cand)
+    return ExtractionResult(
+        claims=tuple(claims.values()),
+        occurrences=tuple(occurrences),
+        discovered_actors=tuple(discovered.values()),
+        alias_candidates=tuple(candidates.values()),
+    )
+
+
+def load_optional_watchlist(path: Path | None) -> Watchlist | None:
+    return load_watchlist(path) if path else None
+
+
+def canonical_articles(result: DedupeResult) -> list[Article]:
+    return list(result.canonical)

@@ -1,0 +1,285 @@
+"""The `stancewatch` command. Every command has help with an example (a test checks it)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.settings import Settings, get_settings
+
+app = typer.Typer(
+    name="stancewatch",
+    help="Reads the news and tells you, every day, who changed their position on what.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="markdown",
+)
+claims_app = typer.Typer(help="Work with extracted claims.", no_args_is_help=True)
+app.add_typer(claims_app, name="claims")
+
+console = Console()
+err = Console(stderr=True)
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "examples" / "gaza-ceasefire"
+
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="DuckDB file [env STANCEWATCH_DB; default data/stancewatch.duckdb]")
+]
+WatchlistOption = Annotated[
+    Path | None, typer.Option("--watchlist", help="watchlist TOML [env STANCEWATCH_WATCHLIST]")
+]
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return get_settings(**overrides)
+    except Exception as exc:  # pydantic validation: say which setting is wrong
+        err.print(f"[red]bad settings:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    from rich.logging import RichHandler
+
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=err, show_path=False, show_time=False)],
+        force=True,
+    )
+    logging.getLogger("pipeline").setLevel(logging.INFO)
+    logging.getLogger("flows").setLevel(logging.INFO)
+
+
+def _local_prefect(home: Path) -> None:
+    """Prefect's local mode with a project-local home, so nothing depends on ~/.prefect."""
+    if not os.environ.get("PREFECT_API_URL"):
+        os.environ.pop("PREFECT_API_URL", None)
+        os.environ.setdefault("PREFECT_HOME", str(home.resolve()))
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def _print_run(summary: dict[str, Any]) -> None:
+    console.print(
+        f"read {summary['read']} documents ({summary['already_stored']} already stored), "
+        f"{summary['new_articles']} new articles, {summary['duplicates']} duplicates, "
+        f"{summary['new_claims']} new claims"
+    )
+    for skipped in summary["skipped"]:
+        console.print(f"  [yellow]skipped[/yellow] {skipped['path']}: {skipped['reason']}")
+
+
+@app.command()
+def demo(db: DbOption = None, verbose: bool = typer.Option(False, "--verbose", "-v")) -> None:
+    """Run the whole pipeline on the bundled Gaza ceasefire sample and print where the digests are.
+
+    Example: `stancewatch demo`
+    """
+    _setup_logging(verbose)
+    if not SAMPLE.is_dir():
+        err.print(f"[red]the sample corpus is missing:[/red] {SAMPLE}")
+        raise typer.Exit(1)
+    settings = _settings(db=db, watchlist=SAMPLE / "watchlist.toml")
+    _local_prefect(settings.db.parent / "prefect")
+    from flows.daily import ingest_flow
+
+    console.print(f"ingesting the sample corpus {SAMPLE} into {settings.db} (Prefect local mode)…")
+    summary = ingest_flow(str(SAMPLE), settings=settings, all_digests=True)
+    _print_run(summary)
+    console.print(f"\n[bold]digests:[/bold] {settings.digest_dir.resolve()}/")
+    for path in summary["digests"]:
+        console.print(f"  {path}")
+    console.print("\n[bold]try:[/bold]")
+    console.print(
+        f"  stancewatch sql \"SELECT actor, stance, topic, count(*) AS n FROM claims "
+        f"GROUP BY ALL ORDER BY n DESC LIMIT 10\" --db {settings.db}"
+    )
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(help="a folder (optionally with articles.jsonl) or one file")],
+    db: DbOption = None,
+    watchlist: WatchlistOption = None,
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Read local articles (.txt, .md, .html) through clean → dedupe → claims → store, then write digests.
+
+    Works without a watchlist: speakers are then discovered, not canonical.
+
+    Example: `stancewatch ingest examples/gaza-ceasefire --watchlist examples/gaza-ceasefire/watchlist.toml`
+    """
+    _setup_logging(verbose)
+    if not path.exists():
+        err.print(f"[red]no such file or folder:[/red] {path}")
+        raise typer.Exit(2)
+    settings = _settings(db=db, watchlist=watchlist)
+    _local_prefect(settings.db.parent / "prefect")
+    from flows.daily import ingest_flow
+
+    summary = ingest_flow(str(path), settings=settings)
+    _print_run(summary)
+    for digest in summary["digests"]:
+        console.print(f"digest: {digest}")
+
+
+@app.command()
+def digest(
+    day: Annotated[str | None, typer.Option("--day", help="YYYY-MM-DD; default: every day with articles")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md or json")] = "md",
+    db: DbOption = None,
+) -> None:
+    """Print the digest of changed positions for a day (or every day), from the store.
+
+    Example: `stancewatch digest --day 2025-07-02 --format json`
+    """
+    if fmt not in ("md", "json"):
+        err.print("[red]--format must be md or json[/red]")
+        raise typer.Exit(2)
+    settings = _settings(db=db)
+    from pipeline.digest import build_digest, digest_to_json, render_markdown
+    from pipeline.store import StoreLockedError, reader
+    from pipeline.store.read import actor_aliases, days_with_articles
+
+    try:
+        wanted = [date.fromisoformat(day)] if day else None
+    except ValueError as exc:
+        err.print(f"[red]--day must be YYYY-MM-DD:[/red] {day}")
+        raise typer.Exit(2) from exc
+    try:
+        with reader(settings.db, retries=settings.lock_retries) as con:
+            days = wanted or days_with_articles(con)
+            aliases = actor_aliases(con)
+            digests = [build_digest(con, d, min_confidence=settings.min_confidence, aliases=aliases) for d in days]
+    except (FileNotFoundError, StoreLockedError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    if fmt == "json":
+        bodies = [digest_to_json(d) for d in digests]
+        typer.echo(json.dumps(bodies[0] if day else bodies, indent=2, ensure_ascii=False, default=str))
+    else:
+        typer.echo("\n\n".join(render_markdown(d) for d in digests))
+
+
+@app.command()
+def sql(
+    statement: Annotated[str, typer.Argument(help="a SQL query (the store is opened read-only)")],
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    db: DbOption = None,
+) -> None:
+    """Run a read-only SQL query against the store.
+
+    Example: `stancewatch sql "SELECT actor, stance, topic FROM claims LIMIT 5" --format csv`
+    """
+    if fmt not in ("table", "csv", "json"):
+        err.print("[red]--format must be table, csv or json[/red]")
+        raise typer.Exit(2)
+    settings = _settings(db=db)
+    import duckdb
+
+    from pipeline.store import StoreLockedError, reader
+    from pipeline.store.read import run_sql
+
+    try:
+        with reader(settings.db, retries=settings.lock_retries) as con:
+            columns, rows = run_sql(con, statement)
+    except (FileNotFoundError, StoreLockedError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    except duckdb.Error as exc:
+        err.print(f"[red]SQL error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(columns)
+        w.writerows(rows)
+        sys.stdout.write(buf.getvalue())
+    elif fmt == "json":
+        typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, ensure_ascii=False))
+    else:
+        table = Table(*columns)
+        for r in rows:
+            table.add_row(*("" if v is None else str(v) for v in r))
+        console.print(table)
+
+
+@claims_app.command("export")
+def claims_export(
+    fmt: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="file; default stdout")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export every claim occurrence as JSON lines (doc, evidence, actor, speaker, stance, topic, …).
+
+    Example: `stancewatch claims export --format jsonl -o claims.jsonl`
+    """
+    if fmt != "jsonl":
+        err.print("[red]--format must be jsonl[/red]")
+        raise typer.Exit(2)
+    settings = _settings(db=db)
+    from pipeline.store import StoreLockedError, reader
+    from pipeline.store.read import export_claims
+
+    try:
+        with reader(settings.db, retries=settings.lock_retries) as con:
+            lines = [json.dumps(row, default=str, ensure_ascii=False) for row in export_claims(con)]
+    except (FileNotFoundError, StoreLockedError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    text = "".join(line + "\n" for line in lines)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"{len(lines)} claim occurrences written to {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def actors(
+    review: Annotated[bool, typer.Option("--review", help="list unconfirmed aliases with their evidence")] = False,
+    db: DbOption = None,
+) -> None:
+    """List actors, or with --review the fuzzy-matched aliases waiting for confirmation.
+
+    Example: `stancewatch actors --review`
+    """
+    settings = _settings(db=db)
+    from pipeline.store import StoreLockedError, reader
+    from pipeline.store.read import run_sql
+
+    statement = (
+        "SELECT alias, actor, round(score, 1) AS score, evidence FROM aliases WHERE status = 'unconfirmed' "
+        "ORDER BY actor, alias"
+        if review
+        else "SELECT name, kind, party, status FROM actors ORDER BY status, name"
+    )
+    try:
+        with reader(settings.db, retries=settings.lock_retries) as con:
+            columns, rows = run_sql(con, statement)
+    except (FileNotFoundError, StoreLockedError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    table = Table(*columns)
+    for r in rows:
+        table.add_row(*("" if v is None else str(v) for v in r))
+    console.print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
