@@ -1,0 +1,136 @@
+"""The whole path on the sample corpus, through the real Prefect flow and a real DuckDB file.
+
+Runs the ingest flow once per test module (the flow is what `make demo` runs), then checks the
+claims against the hand-labelled gold with the shared scorer and the digests against gold_digest.json.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.settings import Settings
+from pipeline.store import reader
+from tests.conftest import SAMPLE, shared_path
+
+
+@pytest.fixture(scope="module")
+def demo_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    from flows.daily import ingest_flow
+
+    root = tmp_path_factory.mktemp("e2e")
+    settings = Settings(db=root / "store.duckdb", digest_dir=root / "digests", watchlist=SAMPLE / "watchlist.toml")
+    first = ingest_flow(str(SAMPLE), settings=settings, all_digests=True)
+    with reader(settings.db) as con:
+        counts_first = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _TABLES}  # type: ignore[index]
+    second = ingest_flow(str(SAMPLE), settings=settings, all_digests=True)
+    with reader(settings.db) as con:
+        counts_second = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _TABLES}  # type: ignore[index]
+    yield {
+        "settings": settings,
+        "first": first,
+        "second": second,
+        "counts_first": counts_first,
+        "counts_second": counts_second,
+    }
+
+
+_TABLES = ("articles", "duplicates", "sentences", "claims", "claim_occurrences", "actors", "topics", "digests")
+
+
+def _cli(settings: Settings, *args: str) -> str:
+    result = CliRunner().invoke(app, [*args, "--db", str(settings.db)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_flow_stores_every_sample_article(demo_run: dict[str, Any]) -> None:
+    assert demo_run["first"]["new_articles"] == 5
+    assert demo_run["first"]["skipped"] == []
+    assert demo_run["counts_first"]["claims"] > 20
+    assert len(demo_run["first"]["digests"]) == 4  # four days have articles
+
+
+def test_second_run_changes_no_row_counts(demo_run: dict[str, Any]) -> None:
+    assert demo_run["counts_second"] == demo_run["counts_first"]
+    assert demo_run["second"]["already_stored"] == 5
+    assert demo_run["second"]["new_claims"] == 0
+
+
+def test_claims_export_scores_against_gold(demo_run: dict[str, Any], tmp_path: Path) -> None:
+    gold = shared_path("corpus", "gaza-seeds", "gold_claims.jsonl")
+    scorer = shared_path("eval", "score_claims.py")
+    export = tmp_path / "claims.jsonl"
+    _cli(demo_run["settings"], "claims", "export", "--format", "jsonl", "--output", str(export))
+    lines = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
+    assert {"doc", "evidence", "actor", "speaker", "stance", "topic", "published", "source"} <= set(lines[0])
+    result = subprocess.run(
+        [sys.executable, str(scorer), str(gold), str(export), "--json"], capture_output=True, text=True, check=False
+    )
+    score = json.loads(result.stdout)
+    assert score["precision"] >= 0.80, score
+    assert score["recall"] >= 0.70, score
+
+
+def _digest(settings: Settings, day: str) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(_cli(settings, "digest", "--day", day, "--format", "json"))
+    return body
+
+
+def test_digest_reports_the_gold_changes(demo_run: dict[str, Any]) -> None:
+    gold = json.loads(shared_path("corpus", "gaza-seeds", "gold_digest.json").read_text(encoding="utf-8"))
+    settings = demo_run["settings"]
+    for change in gold["changed"]:
+        body = _digest(settings, change["day"])
+        assert set(body) >= {"day", "changed", "contradictions", "new"}
+        found = [
+            c for c in body["changed"]
+            if (c["actor"], c["topic"], c["from"], c["to"])
+            == (change["actor"], change["topic"], change["from"], change["to"])
+        ]
+        assert found, f"{change} not in {body['changed']}"
+        assert found[0]["evidence_from"] and found[0]["evidence_to"] and found[0]["sources"]
+
+
+def test_digest_reports_the_gold_contradiction(demo_run: dict[str, Any]) -> None:
+    gold = json.loads(shared_path("corpus", "gaza-seeds", "gold_digest.json").read_text(encoding="utf-8"))
+    for expected in gold["contradictions"]:
+        body = _digest(demo_run["settings"], expected["day"])
+        pairs = [
+            {c["a"]["actor"], c["b"]["actor"]} for c in body["contradictions"] if c["topic"] == expected["topic"]
+        ]
+        assert {expected["a"]["actor"], expected["b"]["actor"]} in pairs, body["contradictions"]
+
+
+def test_digest_does_not_report_steady_positions_as_change(demo_run: dict[str, Any]) -> None:
+    gold = json.loads(shared_path("corpus", "gaza-seeds", "gold_digest.json").read_text(encoding="utf-8"))
+    for steady in gold["unchanged"]:
+        body = _digest(demo_run["settings"], steady["day"])
+        assert not [
+            c for c in body["changed"] if (c["actor"], c["topic"]) == (steady["actor"], steady["topic"])
+        ], body["changed"]
+
+
+def test_digest_files_and_store_rows(demo_run: dict[str, Any]) -> None:
+    settings = demo_run["settings"]
+    md = (settings.digest_dir / "2025-07-02.md").read_text(encoding="utf-8")
+    assert "Hamas" in md and "consider" in md
+    assert (settings.digest_dir / "2025-07-02.html").read_text(encoding="utf-8").lstrip().startswith("<!")
+    assert demo_run["counts_first"]["digests"] == 4
+
+
+def test_sql_command_is_read_only(demo_run: dict[str, Any]) -> None:
+    settings = demo_run["settings"]
+    out = _cli(settings, "sql", "SELECT count(*) AS n FROM articles", "--format", "csv")
+    assert out.splitlines() == ["n", "5"]
+    result = CliRunner().invoke(app, ["sql", "DELETE FROM articles", "--db", str(settings.db)])
+    assert result.exit_code == 1
+    assert "read-only" in result.output.lower() or "read only" in result.output.lower()
