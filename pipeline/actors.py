@@ -1,0 +1,515 @@
+"""Actor resolution: from a speaker or subject as written to (party, speaker).
+
+"Basem Naim" → (Hamas, Basem Naim); "the US special envoy" → (United States, Steve Witkoff) from
+2025-01-20; "a senior Hamas official" → (Hamas, senior Hamas official); "one official in Jerusalem" →
+(Israel, official in Jerusalem); "Whitcoff" → (United States, Steve Witkoff) as an unconfirmed alias
+candidate for review. Without a watchlist speakers are still kept, as discovered actors: names as
+written, nationality adjectives mapped to countries ("Israeli officials" → Israel).
+
+Anaphors ("the group", "he", "the official") are recognised here and resolved by ``Coreference``, which
+remembers the actors an article has named so far.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from pipeline.stance import Token, tokenize
+from pipeline.watchlist import Role, WatchActor, Watchlist
+
+__all__ = [
+    "ActorResolver",
+    "Coreference",
+    "Mention",
+    "Resolution",
+    "normalise_description",
+]
+
+DATA = Path(__file__).resolve().parent / "data"
+
+MentionVia = Literal["name", "alias", "adjective", "place", "role", "anaphor"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A watchlist actor named in a token list: tokens [first, last], char offsets, how it was named."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    actor: WatchActor
+    via: MentionVia
+    possessive: bool = False
+    role: Role | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Who a speaker/subject is: ``actor`` is the party (canonical or discovered), ``speaker`` the person
+    or description. ``anaphor`` is set ("organisation", "person", "speaker", "any") when the text only
+    refers back to someone and ``actor`` is then empty until ``Coreference`` fills it in."""
+
+    actor: str
+    speaker: str | None
+    status: Literal["canonical", "discovered"]
+    kind: str
+    rule: str
+    score: float = 1.0
+    anaphor: str | None = None
+    # (alias as written, canonical name, score) when a fuzzy match found the actor.
+    candidate: tuple[str, str, float] | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return bool(self.actor)
+
+
+_DETERMINERS = frozenset(
+    {"a", "an", "the", "one", "some", "two", "three", "several", "another", "other", "its"}
+)
+_PRONOUNS = {
+    "he": "person",
+    "she": "person",
+    "him": "person",
+    "her": "person",
+    "they": "any",
+    "them": "any",
+    "it": "any",
+    "we": "speaker",
+    "i": "speaker",
+    "us": "speaker",
+}
+_LOWER_NAME_PARTS = frozenset(
+    {
+        "al",
+        "al-",
+        "bin",
+        "ben",
+        "van",
+        "von",
+        "de",
+        "der",
+        "da",
+        "di",
+        "du",
+        "la",
+        "le",
+        "abu",
+        "ibn",
+        "el",
+        "of",
+        "and",
+        "&",
+    }
+)
+_CUT_AT = re.compile(
+    r",|\(|\bwho\b|\bwhich\b|\bthat\b|\bspeaking\b|\btalking\b|\bquoted\b|\bcited\b", re.IGNORECASE
+)
+
+
+def _phonetic(word: str) -> str:
+    """A rough sound skeleton so "Whitcoff" and "Witkoff" meet: c/k/q → k, ph → f, silent h dropped."""
+    word = word.lower().replace("ph", "f").replace("ck", "k")
+    word = re.sub(r"[cq]", "k", word)
+    word = word[:1] + re.sub(r"h", "", word[1:])
+    word = re.sub(r"(.)\1+", r"\1", word)
+    return word.replace("y", "i")
+
+
+def normalise_description(text: str) -> str:
+    """A speaker description without determiners and trailing clauses: "one of the senior Hamas officials,
+    who spoke on condition of anonymity" → "senior Hamas officials"."""
+    text = " ".join(text.replace("’", "'").split())
+    cut = _CUT_AT.search(text)
+    if cut is not None and cut.start() > 0:
+        text = text[: cut.start()]
+    words = text.strip(" .;:\"'“”‘").split()
+    while words and words[0].lower() in _DETERMINERS | {"of", "however", "but", "and", "meanwhile"}:
+        words = words[1:]
+    return " ".join(words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    words: tuple[str, ...]
+    actor: WatchActor
+    via: MentionVia
+    case_sensitive: bool
+    role: Role | None = None
+
+
+def _load_tsv(name: str) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, _, value = line.partition("\t")
+            table[key.strip()] = value.strip()
+    return table
+
+
+@lru_cache(maxsize=1)
+def _nationalities() -> dict[tuple[str, ...], str]:
+    return {tuple(t.norm for t in tokenize(k)): v for k, v in _load_tsv("actor_nationalities.tsv").items()}
+
+
+@lru_cache(maxsize=1)
+def _anaphors() -> dict[tuple[str, ...], str]:
+    return {tuple(t.norm for t in tokenize(k)): v for k, v in _load_tsv("actor_anaphors.tsv").items()}
+
+
+@lru_cache(maxsize=1)
+def title_words() -> frozenset[str]:
+    """Head nouns of speaker descriptions ("official", "sources", "spokesman")."""
+    lines = (DATA / "actor_titles.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if line.strip() and not line.startswith("#") for w in line.split())
+
+
+class ActorResolver:
+    """Resolves speakers and subjects against a watchlist (or none: everything is discovered)."""
+
+    def __init__(self, watchlist: Watchlist | None, fuzzy_cutoff: float = 88.0) -> None:
+        self.watchlist = watchlist
+        self.fuzzy_cutoff = fuzzy_cutoff
+        self._index: dict[str, list[_Entry]] = {}
+        self._by_name: dict[str, WatchActor] = {}
+        self._fuzzy_names: list[str] = []
+        self._fuzzy_keys: list[str] = []
+        self._fuzzy_owner: list[WatchActor] = []
+        if watchlist is not None:
+            for actor in watchlist.actors:
+                self._by_name[actor.name] = actor
+                self._add(actor.name, actor, "name")
+                for alias in actor.aliases:
+                    self._add(alias, actor, "alias")
+                for adjective in actor.adjectives:
+                    self._add(adjective, actor, "adjective")
+                for place in actor.places:
+                    self._add(place, actor, "place")
+                for anaphor in actor.anaphors:
+                    self._add(anaphor, actor, "anaphor")
+                for role in actor.roles:
+                    self._add(role.title, actor, "role", role)
+                for name in (actor.name, *actor.aliases):
+                    if len(name) >= 5 and name[:1].isupper():
+                        self._fuzzy_names.append(name)
+                        self._fuzzy_keys.append(_phonetic(name))
+                        self._fuzzy_owner.append(actor)
+        for entries in self._index.values():
+            entries.sort(key=lambda e: -len(e.words))
+
+    def _add(self, phrase: str, actor: WatchActor, via: MentionVia, role: Role | None = None) -> None:
+        words = tuple(t.norm for t in tokenize(phrase))
+        if not words:
+            return
+        letters = [c for c in phrase if c.isalpha()]
+        # Short all-caps aliases (US, PA, UN, PM) must not match "us", "pa", "un".
+        case_sensitive = bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 4
+        self._index.setdefault(words[0], []).append(_Entry(words, actor, via, case_sensitive, role))
+
+    def actor(self, name: str) -> WatchActor | None:
+        return self._by_name.get(name)
+
+    def party_of(self, name: str) -> str:
+        actor = self._by_name.get(name)
+        return actor.party if actor is not None else name
+
+    # --- mentions -------------------------------------------------------------------------------------
+
+    def mentions(self, tokens: Sequence[Token], start: int = 0, end: int | None = None) -> list[Mention]:
+        """Watchlist actors named in ``tokens[start:end]``, longest match first, left to right."""
+        found: list[Mention] = []
+        if not self._index:
+            return found
+        stop = len(tokens) if end is None else min(end, len(tokens))
+        i = start
+        while i < stop:
+            entries = self._index.get(tokens[i].norm)
+            hit = None
+            if entries:
+                for entry in entries:
+                    n = len(entry.words)
+                    if i + n > stop:
+                        continue
+                    if all(tokens[i + k].norm == entry.words[k] for k in range(n)) and (
+                        not entry.case_sensitive or all(tokens[i + k].text.isupper() for k in range(n))
+                    ):
+                        hit = entry
+                        break
+            if hit is None:
+                i += 1
+                continue
+            last = i + len(hit.words) - 1
+            possessive = last + 1 < stop and (
+                tokens[last + 1].norm == "'s"
+                or (tokens[last + 1].norm == "'" and tokens[last].norm.endswith("s"))
+            )
+            found.append(
+                Mention(i, last, tokens[i].start, tokens[last].end, hit.actor, hit.via, possessive, hit.role)
+            )
+            i = last + 1
+        return found
+
+    # --- resolution -------------------------------------------------------------------------------------
+
+    def resolve(self, text: str, day: date | None = None) -> Resolution | None:
+        """Resolve a speaker/subject description; None for empty text."""
+        anaphor = anaphor_kind(text)
+        description = normalise_description(text)
+        if not description:
+            return None
+        if anaphor is not None:
+            return Resolution("", description, "discovered", anaphor, "anaphor", 0.0, anaphor=anaphor)
+        tokens = tokenize(description)
+        mentions = self.mentions(tokens)
+        found = self._from_mentions(mentions, description, day)
+        if found is not None:
+            return found
+        fuzzy = self._fuzzy(tokens, description)
+        if fuzzy is not None:
+            return fuzzy
+        return self._discovered(tokens, description, full_text=text)
+
+    def _from_mentions(
+        self, mentions: list[Mention], description: str, day: date | None
+    ) -> Resolution | None:
+        if not mentions:
+            return None
+        parties = {m.actor.party for m in mentions if m.via in ("name", "alias", "adjective", "place")}
+        # 1. a named person
+        for m in mentions:
+            if m.actor.kind == "person" and m.via in ("name", "alias"):
+                return Resolution(m.actor.party, m.actor.name, "canonical", "person", "alias")
+        # 2. a role whose holder's party the description names ("US envoy", "Israel's prime minister")
+        for m in mentions:
+            if m.via == "role" and m.role is not None and m.role.holds_on(day) and m.actor.party in parties:
+                return Resolution(m.actor.party, m.actor.name, "canonical", "person", "role")
+        # 3. an organisation or country named inside the description ("senior Hamas official")
+        anaphor_only = all(m.via == "anaphor" for m in mentions)
+        for via in (("name", "alias"), ("adjective", "place")):
+            for m in mentions:
+                if m.via in via and m.actor.kind != "person":
+                    exact = m.first == 0 and m.last == len(tokenize(description)) - 1 and via[0] == "name"
+                    speaker = None if exact else description
+                    rule = "alias" if via[0] == "name" else "affiliation"
+                    if m.via in ("name", "alias") and exact:
+                        speaker = None
+                    return Resolution(m.actor.party, speaker, "canonical", m.actor.kind, rule, 0.95)
+        if anaphor_only:
+            return Resolution(
+                "", description, "discovered", "organisation", "anaphor", 0.0, anaphor="organisation"
+            )
+        return None
+
+    def _fuzzy(self, tokens: Sequence[Token], description: str) -> Resolution | None:
+        """A capitalised name close to a watchlist name ("Whitcoff" ~ "Witkoff"), kept as a candidate."""
+        if not self._fuzzy_names:
+            return None
+        name = _proper_name(tokens)
+        if name is None or len(name) < 5:
+            return None
+        key = _phonetic(name)
+        best = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio)
+        raw = process.extractOne(name, self._fuzzy_names, scorer=fuzz.ratio)
+        choice: tuple[WatchActor, float] | None = None
+        if best is not None and best[1] >= self.fuzzy_cutoff:
+            choice = (self._fuzzy_owner[best[2]], float(best[1]))
+        if raw is not None and raw[1] >= self.fuzzy_cutoff and (choice is None or raw[1] > choice[1]):
+            choice = (self._fuzzy_owner[raw[2]], float(raw[1]))
+        if choice is None:
+            return None
+        actor, score = choice
+        speaker = actor.name if actor.kind == "person" else None
+        return Resolution(
+            actor.party,
+            speaker,
+            "canonical",
+            actor.kind,
+            "fuzzy",
+            score / 100.0,
+            candidate=(name, actor.name, round(score / 100.0, 3)),
+        )
+
+    def _discovered(self, tokens: Sequence[Token], description: str, full_text: str) -> Resolution | None:
+        """No watchlist match: a proper name as written, or a description with its nationality/affiliation."""
+        whole = tokenize(full_text)
+        nationality = _nationality(whole)
+        person = _person_after_title(whole)
+        if person is not None:
+            party = nationality or _proper_name(whole, skip_nationalities=True, stop_at_title=True)
+            return Resolution(party or person, person, "discovered", "person", "title-name", 0.7)
+        name = _proper_name(tokens)
+        has_title = any(t.norm in title_words() for t in tokens)
+        if name is not None and not has_title:
+            # A person's affiliation may follow in an apposition: "Basem Naim, a member of Hamas's bureau".
+            affiliation = self._affiliation(full_text, name)
+            if affiliation is not None:
+                return Resolution(affiliation, name, "canonical", "person", "apposition", 0.8)
+            return Resolution(name, None, "discovered", "unknown", "proper-name", 0.7)
+        if has_title:
+            org = _proper_name(tokens, skip_nationalities=True)
+            if org is not None:
+                return Resolution(org, description, "discovered", "organisation", "affiliation", 0.7)
+            if nationality is not None:
+                return Resolution(nationality, description, "discovered", "country", "nationality", 0.7)
+            return Resolution(description, description, "discovered", "unknown", "description", 0.5)
+        if nationality is not None:
+            return Resolution(nationality, description, "discovered", "country", "nationality", 0.6)
+        return None
+
+    def _affiliation(self, full_text: str, name: str) -> str | None:
+        head, _, rest = full_text.partition(",")
+        if not rest or name not in head:
+            return None
+        mentions = [m for m in self.mentions(tokenize(rest)) if m.via in ("name", "alias", "adjective")]
+        return mentions[0].actor.party if mentions else None
+
+
+def anaphor_kind(text: str) -> str | None:
+    """What an anaphoric speaker refers back to ("the group" → organisation, "he" → person, "the official"
+    → the speaker named before), or None for a description that names someone."""
+    norms = tuple(t.norm for t in tokenize(text.strip()))
+    if not norms:
+        return None
+    if norms in _anaphors():
+        return _anaphors()[norms]
+    if len(norms) == 1 and norms[0] in _PRONOUNS:
+        return _PRONOUNS[norms[0]]
+    # "the official", "the senior official", "the two sources": definite, no name, ends in a title.
+    if (
+        norms[0] == "the"
+        and norms[-1] in title_words()
+        and len(norms) <= 4
+        and not any(t[:1].isupper() for t in text.split()[1:])
+    ):
+        return "speaker"
+    return None
+
+
+def _nationality(tokens: Sequence[Token]) -> str | None:
+    table = _nationalities()
+    for i, token in enumerate(tokens):
+        if not token.capitalised:
+            continue
+        pair = (token.norm, tokens[i + 1].norm) if i + 1 < len(tokens) else None
+        if pair is not None and pair in table:
+            return table[pair]
+        if (token.norm,) in table:
+            return table[(token.norm,)]
+    return None
+
+
+def _person_after_title(tokens: Sequence[Token]) -> str | None:
+    """ "Israeli Prime Minister Benjamin Netanyahu" → "Benjamin Netanyahu": capitalised words after a
+    capitalised title, or after a description and a comma ("the US envoy, Steve Witkoff")."""
+    titles = title_words()
+    for i in range(len(tokens) - 1, -1, -1):
+        token = tokens[i]
+        if (token.capitalised and token.norm in titles) or (token.norm == "," and i > 0):
+            name = _proper_name(tokens[i + 1 :])
+            if name is not None and len(name.split()) >= 2 and tokens[i + 1].capitalised:
+                return name
+    return None
+
+
+def _proper_name(
+    tokens: Sequence[Token], skip_nationalities: bool = False, stop_at_title: bool = False
+) -> str | None:
+    """The first run of capitalised words ("Basem Naim", "Caliber.Az"), name particles allowed inside."""
+    nationalities = _nationalities()
+    run: list[Token] = []
+    for token in tokens:
+        if token.capitalised and token.norm not in _DETERMINERS and token.norm not in _PRONOUNS:
+            if skip_nationalities and (token.norm,) in nationalities:
+                if run:
+                    break
+                continue
+            if token.norm in title_words():
+                if run and stop_at_title:
+                    break
+                if not run:
+                    continue
+            run.append(token)
+        elif run and (token.norm in _LOWER_NAME_PARTS or token.norm == "."):
+            run.append(token)
+        elif run:
+            break
+    while run and (run[-1].norm in _LOWER_NAME_PARTS or run[-1].norm == "."):
+        run.pop()
+    if not run:
+        return None
+    text = " ".join(t.text for t in run).replace(" . ", ".").replace(" .", ".")
+    return text
+
+
+class Coreference:
+    """Remembers who an article has named, to resolve "the group", "he", "the official", "the source"."""
+
+    def __init__(self) -> None:
+        self.last_organisation: Resolution | None = None
+        self.last_person: Resolution | None = None
+        self.last_speaker: Resolution | None = None
+        self.speakers: list[tuple[str, Resolution]] = []  # (description as written, resolution)
+
+    def note(self, resolution: Resolution, written: str = "") -> None:
+        """Record a resolved actor the text has named."""
+        if not resolution.resolved:
+            return
+        if resolution.kind == "person" or (
+            resolution.speaker
+            and resolution.rule in ("alias", "role", "fuzzy")
+            and resolution.kind == "person"
+        ):
+            self.last_person = resolution
+        elif resolution.kind in ("organisation", "group", "country") and resolution.speaker is None:
+            self.last_organisation = resolution
+        if written:
+            self.last_speaker = resolution
+            self.speakers.append((written.lower(), resolution))
+
+    def note_mention(self, mention: Mention) -> None:
+        """An actor named in passing (not as a speaker): a candidate antecedent for anaphors."""
+        if mention.via in ("name", "alias"):
+            res = Resolution(
+                mention.actor.party,
+                mention.actor.name if mention.actor.kind == "person" else None,
+                "canonical",
+                mention.actor.kind,
+                "mention",
+            )
+            if mention.actor.kind == "person":
+                self.last_person = res
+            elif mention.actor.kind in ("organisation", "group"):
+                self.last_organisation = res
+
+    def resolve(self, anaphoric: Resolution, written: str = "") -> Resolution | None:
+        """The antecedent of an anaphor, or None when the article has named nobody fitting."""
+        kind = anaphoric.anaphor
+        head = written.lower().split()[-1] if written.split() else ""
+        found: Resolution | None = None
+        if kind == "organisation":
+            found = self.last_organisation
+        elif kind == "person":
+            found = self.last_person
+        elif kind == "speaker":
+            for description, res in reversed(self.speakers):
+                if head and head in description:
+                    found = res
+                    break
+            if found is None:
+                found = self.last_speaker
+        elif kind == "country":
+            found = None
+        else:
+            found = self.last_speaker or self.last_organisation
+        if found is None:
+            return None
+        return Resolution(found.actor, found.speaker, found.status, found.kind, "coreference", 0.8)

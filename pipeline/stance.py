@@ -1,0 +1,349 @@
+"""Stance cues: verbs and phrases that say an actor accepts, rejects, demands… something.
+
+The lexicon is data (``pipeline/data/stance_cues.tsv``: phrase, stance, form, weight) so a subject can
+extend it. Verb phrases are inflected here (accept → accepts, accepted, accepting; irregular forms come
+from ``stance_verb_forms.tsv``), and a cue's polarity is checked against the negators just before it:
+"did not reject" is not a rejection, "never accepted" is a denial.
+
+Also the tokenizer the claim stages share: words with character offsets, apostrophes normalised and
+contractions split ("We’ll" → we, will; "isn’t" → is, not; "Hamas’s" → hamas, 's).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.models import STANCES
+
+__all__ = [
+    "Cue",
+    "Lexicon",
+    "Token",
+    "default_lexicon",
+    "find_cues",
+    "load_lexicon",
+    "tokenize",
+]
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).resolve().parent / "data"
+
+_TOKEN = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"', "″": '"'})
+_CONTRACTIONS = (
+    ("n't", "not"),
+    ("'ll", "will"),
+    ("'re", "are"),
+    ("'ve", "have"),
+    ("'d", "would"),
+    ("'m", "am"),
+)
+_IRREGULAR_NOT = {"won": "will", "can": "can", "shan": "shall", "ain": "is"}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word or punctuation mark; ``norm`` is lower-cased with plain apostrophes; offsets into the text."""
+
+    text: str
+    norm: str
+    start: int
+    end: int
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Words and punctuation of ``text`` with offsets (plus ``offset``), contractions split."""
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(text):
+        raw = match.group()
+        start = match.start() + offset
+        norm = raw.lower().translate(_APOSTROPHES)
+        if "'" in norm and len(norm) > 1:
+            tokens.extend(_split_contraction(raw, norm, start))
+            continue
+        tokens.append(Token(raw, norm, start, start + len(raw)))
+    return tokens
+
+
+def _split_contraction(raw: str, norm: str, start: int) -> list[Token]:
+    if norm.endswith("'s"):
+        cut = len(norm) - 2
+        return [
+            Token(raw[:cut], norm[:cut], start, start + cut),
+            Token(raw[cut:], "'s", start + cut, start + len(raw)),
+        ]
+    for suffix, full in _CONTRACTIONS:
+        if norm.endswith(suffix) and len(norm) > len(suffix):
+            cut = len(norm) - len(suffix)
+            base = norm[:cut]
+            if suffix == "n't":
+                base = _IRREGULAR_NOT.get(base, base)
+            return [
+                Token(raw[:cut], base, start, start + cut),
+                Token(raw[cut:], full, start + cut, start + len(raw)),
+            ]
+    return [Token(raw, norm, start, start + len(raw))]
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A stance cue found in a token list: tokens [first, last] inclusive, stance after negation."""
+
+    first: int
+    last: int
+    stance: str
+    weight: float
+    form: str  # verb, modal, noun, adjective, phrase
+    phrase: str  # the lexicon entry that matched
+    negated: bool = False
+    lexical_stance: str = ""  # the stance before negation changed it
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    words: tuple[str, ...]
+    stance: str
+    form: str
+    weight: float
+    phrase: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Inflected cue phrases indexed by their first word, longest first."""
+
+    by_first: dict[str, tuple[_Entry, ...]]
+    negated: dict[str, str]  # stance → stance when a negator precedes the cue
+
+    @property
+    def first_words(self) -> frozenset[str]:
+        return frozenset(self.by_first)
+
+
+# What a negated cue becomes: "did not accept" rejects, "never accepted" denies (handled apart),
+# "did not reject" leaves only a plain statement.
+_NEGATED: dict[str, str] = {
+    "accept": "reject",
+    "support": "reject",
+    "commit": "reject",
+    "propose": "claim",
+    "reject": "claim",
+    "deny": "claim",
+    "accuse": "claim",
+    "threaten": "claim",
+    "demand": "claim",
+    "consider": "reject",
+    "claim": "claim",
+}
+_NEGATORS = frozenset(
+    {"not", "never", "no", "neither", "nor", "without", "refused", "refuses", "refuse", "declined"}
+)
+# Words allowed between a negator and its cue: "did not yet accept", "has never publicly endorsed".
+_NEGATION_GAP = frozenset(
+    {
+        "yet",
+        "ever",
+        "publicly",
+        "formally",
+        "officially",
+        "fully",
+        "explicitly",
+        "be",
+        "been",
+        "have",
+        "has",
+        "to",
+        "really",
+        "even",
+        "once",
+        "previously",
+        "immediately",
+        "at",
+        "all",
+    }
+)
+
+
+def load_lexicon(paths: Iterable[Path] | None = None) -> Lexicon:
+    """Read cue TSV files (phrase, stance, form, weight); later files extend earlier ones."""
+    forms = _load_verb_forms(DATA / "stance_verb_forms.tsv")
+    entries: dict[tuple[str, ...], _Entry] = {}
+    for path in paths if paths is not None else [DATA / "stance_cues.tsv"]:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) < 2 or fields[1].strip() not in STANCES:
+                log.warning(
+                    "%s:%d: skipped cue line (want phrase<TAB>stance[<TAB>form<TAB>weight]): %r",
+                    path,
+                    number,
+                    line,
+                )
+                continue
+            phrase, stance = fields[0].strip().lower(), fields[1].strip()
+            form = fields[2].strip() if len(fields) > 2 and fields[2].strip() else "phrase"
+            try:
+                weight = float(fields[3]) if len(fields) > 3 and fields[3].strip() else 0.8
+            except ValueError:
+                log.warning("%s:%d: weight is not a number, using 0.8: %r", path, number, fields[3])
+                weight = 0.8
+            for variant in _inflect(phrase, form, forms):
+                words = tuple(t.norm for t in tokenize(variant))
+                if words:
+                    entries[words] = _Entry(words, stance, form, weight, phrase)
+    by_first: dict[str, list[_Entry]] = {}
+    for entry in entries.values():
+        by_first.setdefault(entry.words[0], []).append(entry)
+    return Lexicon(
+        by_first={k: tuple(sorted(v, key=lambda e: -len(e.words))) for k, v in by_first.items()},
+        negated=dict(_NEGATED),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return load_lexicon()
+
+
+def _load_verb_forms(path: Path) -> dict[str, tuple[str, ...]]:
+    forms: dict[str, tuple[str, ...]] = {}
+    if not path.exists():
+        return forms
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            words = line.split()
+            forms[words[0]] = tuple(words)
+    return forms
+
+
+def _verb_forms(verb: str, irregular: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    if verb in irregular:
+        return irregular[verb]
+    if verb.endswith("e") and not verb.endswith(("ee", "ye")):
+        return verb, verb + "s", verb + "d", verb[:-1] + "ing"
+    if verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
+        return verb, verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"
+    if verb.endswith(("s", "sh", "ch", "x", "z")):
+        return verb, verb + "es", verb + "ed", verb + "ing"
+    return verb, verb + "s", verb + "ed", verb + "ing"
+
+
+def _inflect(phrase: str, form: str, irregular: dict[str, tuple[str, ...]]) -> list[str]:
+    """All surface forms of a cue: the verb (first word) of a verb phrase in every tense."""
+    if form != "verb":
+        return [phrase]
+    head, _, rest = phrase.partition(" ")
+    return [f"{variant} {rest}".strip() for variant in _verb_forms(head, irregular)]
+
+
+def find_cues(
+    tokens: Sequence[Token], lexicon: Lexicon | None = None, start: int = 0, end: int | None = None
+) -> list[Cue]:
+    """Stance cues among ``tokens[start:end]``, longest match first, negation applied."""
+    lexicon = lexicon or default_lexicon()
+    stop = len(tokens) if end is None else min(end, len(tokens))
+    cues: list[Cue] = []
+    i = start
+    while i < stop:
+        candidates = lexicon.by_first.get(tokens[i].norm)
+        matched = None
+        if candidates:
+            for entry in candidates:
+                j = _match(tokens, i, stop, entry.words)
+                if j is not None:
+                    matched = (entry, j)
+                    break
+        if matched is None:
+            i += 1
+            continue
+        entry, last = matched
+        negator = _negator_before(tokens, i, start)
+        stance = entry.stance
+        if negator is not None and not _has_own_negation(entry.words):
+            stance = (
+                "deny" if negator == "never" and entry.stance == "accept" else lexicon.negated[entry.stance]
+            )
+        cues.append(
+            Cue(i, last, stance, entry.weight, entry.form, entry.phrase, negator is not None, entry.stance)
+        )
+        i = last + 1
+    return cues
+
+
+def _match(tokens: Sequence[Token], i: int, stop: int, words: tuple[str, ...]) -> int | None:
+    """Index of the last token when ``words`` match at ``i``; quote marks between words skipped."""
+    j = i
+    for word in words:
+        while j < stop and tokens[j].norm in {'"', "'"}:
+            j += 1
+        if j >= stop or tokens[j].norm != word:
+            return None
+        j += 1
+    return j - 1
+
+
+def _negated_subject(tokens: Sequence[Token], i: int, start: int) -> str | None:
+    """ "No government could agree": a negated subject right before a modal negates the cue."""
+    if i - 1 < start or tokens[i - 1].norm not in _MODALS:
+        return None
+    for j in range(i - 2, max(start, i - 5) - 1, -1):
+        word = tokens[j].norm
+        if word in {"no", "nobody", "none"}:
+            return "no"
+        if not word.isalpha():
+            return None
+    return None
+
+
+def _has_own_negation(words: tuple[str, ...]) -> bool:
+    return any(w in _NEGATORS or (w.startswith("un") and len(w) > 8) for w in words)
+
+
+_MODALS = frozenset({"could", "would", "can", "will", "should", "may", "might", "shall"})
+
+
+def _negator_before(tokens: Sequence[Token], i: int, start: int) -> str | None:
+    subject_negator = _negated_subject(tokens, i, start)
+    if subject_negator is not None:
+        return subject_negator
+    j = i - 1
+    gap = 0
+    while j >= start and gap <= 3:
+        word = tokens[j].norm
+        if word in _NEGATORS:
+            return word
+        if (
+            word not in _NEGATION_GAP
+            and not word.endswith("ly")
+            and word
+            not in {
+                "did",
+                "does",
+                "do",
+                "will",
+                "would",
+                "could",
+                "can",
+                "should",
+                "is",
+                "are",
+                "was",
+                "were",
+                "had",
+            }
+        ):
+            return None
+        j -= 1
+        gap += 1
+    return None
