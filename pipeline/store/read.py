@@ -1,0 +1,128 @@
+"""Reading the store: claim export, days, ad-hoc SQL, the review queue, status counts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from pipeline.sqlfiles import query
+
+# The keys of one exported claim occurrence, in the order the export writes them.
+EXPORT_FIELDS: tuple[str, ...] = (
+    "doc",
+    "evidence",
+    "actor",
+    "speaker",
+    "stance",
+    "topic",
+    "published",
+    "source",
+    "confidence",
+    "claim_id",
+    "quote",
+    "via",
+)
+
+
+def _stream(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None, chunk: int = 5_000
+) -> Iterator[tuple[Any, ...]]:
+    cursor = con.cursor()
+    try:
+        cursor.execute(sql, params or {})
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
+    finally:
+        cursor.close()
+
+
+def export_claims(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, Any]]:
+    """One dict per claim occurrence (dates as ISO strings), streamed: ready for ``json.dumps``.
+
+    ``doc`` is the article's file name, or its URL for web articles; a syndicated copy is its own line.
+    """
+    for row in _stream(con, query("read_export_claims")):
+        record = dict(zip(EXPORT_FIELDS, row, strict=True))
+        if isinstance(record["published"], date):
+            record["published"] = record["published"].isoformat()
+        yield record
+
+
+def days_with_articles(con: duckdb.DuckDBPyConnection) -> list[date]:
+    """Every day on which a stored article or copy was published, in order."""
+    return [row[0] for row in con.execute(query("read_days_with_articles")).fetchall()]
+
+
+def run_sql(
+    con: duckdb.DuckDBPyConnection, sql: str, *, max_rows: int | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run a user's SQL; return (column names, rows). Open ``con`` read-only for users' queries."""
+    cursor = con.cursor()
+    try:
+        cursor.execute(sql)
+        if cursor.description is None:  # a statement without a result (SET, PRAGMA …)
+            return [], []
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchall() if max_rows is None else cursor.fetchmany(max_rows)
+        return columns, rows
+    finally:
+        cursor.close()
+
+
+def actors_for_review(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Unconfirmed aliases (fuzzy matches) with their evidence sentence and claim count, per actor."""
+    cursor = con.execute(query("read_actors_for_review"))
+    columns = [d[0] for d in cursor.description or ()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def discovered_actors(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Speakers found in text but not on the watchlist, most claims first."""
+    cursor = con.execute(query("read_discovered_actors"))
+    columns = [d[0] for d in cursor.description or ()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def actor_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Canonical actor → the names text may use for it (confirmed aliases, the people who speak for it)."""
+    aliases: dict[str, list[str]] = {}
+    for actor, alias in con.execute(query("read_actor_aliases")).fetchall():
+        aliases.setdefault(actor, []).append(alias)
+    return aliases
+
+
+def status_counts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Row counts per table and the latest run (id, kind, status, times, stats), for `stancewatch status`."""
+    counts: dict[str, Any] = {item: n for item, n in con.execute(query("read_status_counts")).fetchall()}
+    last = con.execute(query("read_last_run")).fetchone()
+    if last is not None:
+        run_id, kind, started, finished, status, stats = last
+        counts["last_run"] = {
+            "run_id": run_id,
+            "kind": kind,
+            "started_at": started.isoformat() if started else None,
+            "finished_at": finished.isoformat() if finished else None,
+            "status": status,
+            "stats": json.loads(stats) if stats else None,
+        }
+    return counts
+
+
+def stored_digest(con: duckdb.DuckDBPyConnection, day: date) -> dict[str, Any] | None:
+    """The stored digest of ``day`` (markdown, html, body as a dict), or None."""
+    row = con.execute(query("read_digest"), {"day": day}).fetchone()
+    if row is None:
+        return None
+    stored_day, markdown, html, body, run_id, created = row
+    return {
+        "day": stored_day,
+        "markdown": markdown,
+        "html": html,
+        "body": json.loads(body),
+        "run_id": run_id,
+        "created_at": created,
+    }

@@ -1,0 +1,1 @@
+UPDATE runs SET finished_at = $finished_at, status = $status, stats = $stats::JSON WHERE run_id = $run_id;

@@ -1,0 +1,4 @@
+-- Fingerprints of every input already stored, canonical or copy: a re-run skips them before cleaning.
+SELECT raw_hash FROM articles WHERE raw_hash IS NOT NULL
+UNION
+SELECT raw_hash FROM duplicates WHERE raw_hash IS NOT NULL;
