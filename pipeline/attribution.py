@@ -1,0 +1,622 @@
+"""Who said what: speaker attributions (cue → source → content) in an article, by rules over tokens.
+
+For each sentence that contains a cue word (a cheap regex prefilter over the lexicon in
+``data/speech_cues.tsv``), the cue is checked for a verbal use and its speaker is read from the usual
+shapes of news prose:
+
+- subject before the cue: "Basem Naim, a member of Hamas's political bureau, said …", "“…,” he said",
+  "Hamas on Sunday said …", "X told reporters …", headlines "Hamas says it is ready …";
+- inversion after a quote or comma: "“…,” said one official in Jerusalem";
+- "according to X", passives ("it was announced by X", "X was quoted as saying");
+- participles: "…, saying …", "…, stating: “…”" (the speaker is the subject of the main clause).
+
+Quotes that run over several sentences attach those sentences to the same attribution. Pronouns and
+anaphors ("he", "the group", "the source") stay as written in ``speaker_text`` and are resolved in
+``speaker_resolved`` to the most recent fitting speaker or name. Word classes are data
+(``data/attribution_words.txt``), not code.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pipeline.models import Article, Attribution, Sentence, SpeechKind
+
+__all__ = ["CueLexicon", "find_attributions", "load_cue_lexicon"]
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).resolve().parent / "data"
+
+_TOKEN = re.compile(r"\w+(?:[’'.&\-]\w+)*|\S", re.UNICODE)
+_OPEN_QUOTES = frozenset("“‘«")
+_CLOSE_QUOTES = frozenset("”’»")
+_QUOTES = _OPEN_QUOTES | _CLOSE_QUOTES | {'"', "'"}
+_CLAUSE_PUNCT = frozenset(",;:()—–[]")
+_NAME_RUN = re.compile(r"\b(?:[A-Z][\w’'.\-]*\s+){1,3}[A-Z][\w’'\-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class CueLexicon:
+    """Cue word forms → (lemma, kind), the prefilter built from them, and the word classes."""
+
+    forms: dict[str, tuple[str, str]]
+    prefilter: re.Pattern[str]
+    words: dict[str, frozenset[str]]
+
+
+def _read_word_classes(path: Path) -> dict[str, frozenset[str]]:
+    classes: dict[str, set[str]] = {}
+    current: set[str] | None = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = classes.setdefault(line[1:-1], set())
+        elif current is not None:
+            current.update(word.replace("_", " ") for word in line.split())
+    return {name: frozenset(words) for name, words in classes.items()}
+
+
+@cache
+def load_cue_lexicon(
+    cues_path: Path = DATA / "speech_cues.tsv", words_path: Path = DATA / "attribution_words.txt"
+) -> CueLexicon:
+    """The cue lexicon and word classes (read once per process)."""
+    forms: dict[str, tuple[str, str]] = {}
+    for number, raw in enumerate(cues_path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip() or raw.startswith("#") or raw.startswith("lemma\t"):
+            continue
+        parts = raw.split("\t")
+        if len(parts) != 3:
+            log.warning("%s:%d: expected lemma<TAB>kind<TAB>forms, skipped: %r", cues_path, number, raw)
+            continue
+        lemma, kind, listed = parts
+        for form in listed.split(","):
+            forms.setdefault(form.strip().lower(), (lemma, kind))
+    alternatives = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
+    prefilter = re.compile(rf"\b(?:{alternatives}|according to)\b", re.IGNORECASE)
+    return CueLexicon(forms=forms, prefilter=prefilter, words=_read_word_classes(words_path))
+
+
+@dataclass(slots=True)
+class _Tokens:
+    text: list[str]
+    lower: list[str]
+    start: list[int]
+    end: list[int]
+
+
+def _tokenize(sentence: Sentence) -> _Tokens:
+    tokens = _Tokens([], [], [], [])
+    for match in _TOKEN.finditer(sentence.text):
+        word = match.group(0)
+        tokens.text.append(word)
+        tokens.lower.append(word.lower())
+        tokens.start.append(sentence.start + match.start())
+        tokens.end.append(sentence.start + match.end())
+    return tokens
+
+
+@dataclass(slots=True)
+class _Found:
+    speaker: tuple[int, int]  # token range [first, last)
+    cue: tuple[int, int]
+    content: tuple[int, int]
+    kind: SpeechKind
+    confidence: float
+    via: str | None = None
+
+
+class _SentenceReader:
+    """Finds the attributions of one tokenised sentence."""
+
+    def __init__(self, lexicon: CueLexicon, tokens: _Tokens, headline: bool) -> None:
+        self.lex = lexicon
+        self.words = lexicon.words
+        self.tok = tokens
+        self.n = len(tokens.text)
+        self.headline = headline
+
+    # --- token classes -------------------------------------------------------------------------------
+    def _is(self, i: int, cls: str) -> bool:
+        return 0 <= i < self.n and self.tok.lower[i] in self.words[cls]
+
+    def _is_punct(self, i: int) -> bool:
+        return not self.tok.text[i][0].isalnum()
+
+    def _is_quote(self, i: int) -> bool:
+        return self.tok.text[i] in _QUOTES
+
+    def _is_capital(self, i: int) -> bool:
+        return self.tok.text[i][0].isupper()
+
+    # --- the main loop --------------------------------------------------------------------------------
+    def read(self) -> list[_Found]:
+        found: list[_Found] = []
+        taken_speakers: set[tuple[int, int]] = set()
+        i = 0
+        while i < self.n:
+            low = self.tok.lower[i]
+            result: _Found | None = None
+            if low == "according" and i + 1 < self.n and self.tok.lower[i + 1] == "to":
+                result = self._according(i)
+            elif low in self.lex.forms:
+                result = self._cue(i)
+            if result is not None and result.speaker not in taken_speakers:
+                found.append(result)
+                taken_speakers.add(result.speaker)
+            i += 1
+        return found
+
+    # --- shapes ---------------------------------------------------------------------------------------
+    def _according(self, i: int) -> _Found | None:
+        first = i + 2
+        last = self._np_forward(first)
+        if last <= first:
+            return None
+        if i > 0 and not self._is_punct(i - 1):
+            content = (0, i)
+        else:
+            content = (last + 1, self.n) if last < self.n and self.tok.text[last] == "," else (last, self.n)
+        if content[1] - content[0] < 2:
+            content = (0, i)
+        return _Found((first, last), (i, i + 2), content, "according", 0.8)
+
+    def _cue(self, c: int) -> _Found | None:
+        low = self.tok.lower[c]
+        lemma, kind = self.lex.forms[low]
+        prev = self.tok.lower[c - 1] if c > 0 else ""
+        if prev in self.words["determiners"] and prev != "that":
+            return None  # "the report", "his claims": a noun
+        if c + 1 < self.n and self.tok.lower[c + 1] in ("'s", "’s"):
+            return None
+        is_ing = low.endswith("ing") and low != lemma
+        base_form = low == lemma
+        if is_ing:
+            if prev in (",", ":", "—", "–") or (c == 0 and self.headline):
+                return self._participle(c)
+            if prev in ("is", "are", "was", "were", "been", "be", "’s", "'s", "am"):
+                return self._subject_cue(c, lemma, kind)
+            if prev == "as" and c >= 2 and self.tok.lower[c - 2] == "quoted":
+                return self._subject_cue(c - 2, lemma, kind, cue_first=c - 2, cue_last=c + 1)
+            return None
+        if prev in ("was", "were", "is", "are", "been", "being", "be") and not base_form:
+            return self._passive(c, lemma, kind)
+        if prev == "to" and base_form:
+            return None  # "wants to say", "plans to announce": the outer verb carries it
+        inverted = self._inverted(c, lemma, kind)
+        if inverted is not None:
+            return inverted
+        return self._subject_cue(c, lemma, kind)
+
+    def _subject_cue(
+        self, c: int, lemma: str, kind: str, cue_first: int | None = None, cue_last: int | None = None
+    ) -> _Found | None:
+        cue = (cue_first if cue_first is not None else c, cue_last if cue_last is not None else c + 1)
+        j = c - 1
+        while j >= 0 and (self._is(j, "auxiliaries") or self._is(j, "adverbs") or self.tok.text[j].isdigit()):
+            j -= 1
+        if j < 0:
+            return None
+        if self.tok.text[j] == "," and not self._closing_quote_before(j):
+            speaker = self._appositive_subject(j)
+        else:
+            end = j + 1
+            start = self._np_backward(end)
+            speaker = (start, end) if start < end else None
+        if speaker is None or not self._plausible_speaker(*speaker):
+            return None
+        content = self._content(cue[1], speaker[0])
+        if content is None:
+            return None
+        return _Found(speaker, cue, content, self._kind(content, kind), self._confidence(kind, speaker))
+
+    def _closing_quote_before(self, j: int) -> bool:
+        return j > 0 and self.tok.text[j - 1] in ("”", '"', "’")
+
+    def _inverted(self, c: int, lemma: str, kind: str) -> _Found | None:
+        if c == 0 or kind != "speech":
+            return None
+        prev = self.tok.text[c - 1]
+        if prev not in (",", "”", '"', "’") and not (prev == "," or self._is_quote(c - 1)):
+            return None
+        first = c + 1
+        if first >= self.n or self._is(first, "pronouns") and self.tok.lower[first] not in ("he", "she", "they"):
+            return None
+        last = self._np_forward(first)
+        if last <= first:
+            return None
+        # The phrase must end the clause: "said one official." / "said X, a member of …"
+        after = last
+        while after < self.n and self.tok.lower[after] in self.words["prepositions"] and after + 1 < self.n:
+            # "said one official in Jerusalem": a trailing place or time phrase, not a new clause
+            nxt = self._np_forward(after + 1)
+            if nxt <= after + 1:
+                break
+            after = nxt
+        if after < self.n and self.tok.text[after] not in (".", ",", ";", "!", "?", ":", "—", "(") and not (
+            self._is_quote(after)
+        ):
+            return None
+        content = (0, c - 1) if c - 1 > 0 else (after, self.n)
+        while content[1] > content[0] and self._is_punct(content[1] - 1):
+            content = (content[0], content[1] - 1)
+        if content[1] - content[0] < 2:
+            return None
+        return _Found((first, last), (c, c + 1), content, self._kind(content, kind), 0.85)
+
+    def _participle(self, c: int) -> _Found | None:
+        # ", saying …": the speaker is the subject of the main clause, found from the sentence start.
+        speaker = self._clause_subject(0, c)
+        if speaker is None:
+            return None
+        content = self._content(c + 1, speaker[0])
+        if content is None:
+            return None
+        lemma, kind = self.lex.forms[self.tok.lower[c]]
+        return _Found(speaker, (c, c + 1), content, self._kind(content, kind), self._confidence(kind, speaker) - 0.1)
+
+    def _passive(self, c: int, lemma: str, kind: str) -> _Found | None:
+        if c + 1 < self.n and self.tok.lower[c + 1] == "by":
+            last = self._np_forward(c + 2)
+            if last > c + 2:
+                content = (0, c - 1)
+                if content[1] - content[0] >= 2:
+                    return _Found((c + 2, last), (c - 1, c + 1), content, "passive", 0.7)
+        if lemma == "quote" and c + 2 < self.n and self.tok.lower[c + 1] == "as":
+            return self._subject_cue(c - 1, lemma, kind, cue_first=c - 1, cue_last=c + 3)
+        return None
+
+    # --- noun phrases ---------------------------------------------------------------------------------
+    def _np_inner(self, i: int) -> bool:
+        """Whether token ``i`` can be part of a speaker phrase."""
+        word = self.tok.text[i]
+        low = self.tok.lower[i]
+        if not word[0].isalnum():
+            return word in ("-", "’", "'", "&", ".")
+        if low in self.lex.forms and not word[0].isupper():
+            return False
+        if low in self.words["subordinators"] or low in self.words["auxiliaries"]:
+            return low in ("that",) and False
+        if low in self.words["prepositions"]:
+            return False
+        return True
+
+    def _np_backward(self, end: int) -> int:
+        start = end
+        limit = max(0, end - 14)
+        while start > limit and self._np_inner(start - 1):
+            start -= 1
+        # a determiner/adjective run must not start mid-clause with a verb: trim leading discourse words
+        while start < end and (self._is(start, "discourse") or self._is_punct(start)):
+            start += 1
+        return start
+
+    def _np_forward(self, first: int) -> int:
+        last = first
+        limit = min(self.n, first + 14)
+        while last < limit and self._np_inner(last):
+            last += 1
+        while last > first and self._is_punct(last - 1):
+            last -= 1
+        return last
+
+    def _appositive_subject(self, comma: int) -> tuple[int, int] | None:
+        # "Basem Naim, a member of Hamas's political bureau, said": the subject opens the clause.
+        clause_start = self._clause_start(comma)
+        return self._clause_subject(clause_start, comma)
+
+    def _clause_start(self, before: int) -> int:
+        i = before - 1
+        while i >= 0:
+            word = self.tok.text[i]
+            if word in (";", ":") or (word in ("”", '"') and i > 0 and self.tok.text[i - 1] in (",", ".", "?", "!")):
+                return i + 1
+            if self.tok.lower[i] in ("that", "because", "while", "although", "when", "but", "and") and (
+                i > 0 and self.tok.text[i - 1] == ","
+            ):
+                return i + 1
+            i -= 1
+        return 0
+
+    def _clause_subject(self, start: int, end: int) -> tuple[int, int] | None:
+        """The first noun phrase of a clause, after opening adverbials ("However,", "On Monday,")."""
+        i = start
+        while i < end:
+            while i < end and (self._is_punct(i) or self._is(i, "discourse")):
+                i += 1
+            if i >= end:
+                return None
+            if self._is(i, "prepositions") or self._is(i, "subordinators"):
+                # an opening adverbial phrase: skip to the next comma
+                while i < end and self.tok.text[i] != ",":
+                    i += 1
+                continue
+            last = self._np_forward(i)
+            if last > i:
+                return (i, last)
+            return None
+        return None
+
+    def _plausible_speaker(self, first: int, last: int) -> bool:
+        if last - first > 12:
+            return False
+        head = self.tok.lower[last - 1]
+        if head in self.words["pronouns"] or head in self.words["speaker_nouns"]:
+            return True
+        if any(self._is_capital(i) for i in range(first, last)):
+            return True
+        return head.endswith("s") and last - first <= 4
+
+    # --- content --------------------------------------------------------------------------------------
+    def _content(self, after_cue: int, speaker_first: int) -> tuple[int, int] | None:
+        i = after_cue
+        while i < self.n and (self.tok.lower[i] in ("that", ":", ",") or self._is(i, "adverbs")):
+            i += 1
+        if self.n - i >= 2:
+            end = self.n
+            while end > i and self.tok.text[end - 1] in (".", "!", "?"):
+                end -= 1
+            return (i, end)
+        if speaker_first >= 2:
+            end = speaker_first
+            while end > 0 and self.tok.text[end - 1] in (",", "—", "–"):
+                end -= 1
+            return (0, end)
+        return None
+
+    def _kind(self, content: tuple[int, int], cue_kind: str) -> SpeechKind:
+        if self.headline:
+            return "headline"
+        quoted = any(self._is_quote(i) for i in range(content[0], content[1]))
+        if not quoted and content[0] > 0 and self._is_quote(content[0] - 1):
+            quoted = True
+        if quoted:
+            first_quote = content[0] < self.n and self._is_quote(content[0])
+            return "direct" if first_quote or (content[0] > 0 and self._is_quote(content[0] - 1)) else "mixed"
+        return "reported"
+
+    def _confidence(self, kind: str, speaker: tuple[int, int]) -> float:
+        base = {"speech": 0.85, "stance": 0.75, "cognition": 0.65, "intent": 0.6, "evidence": 0.6}.get(kind, 0.6)
+        return round(base, 2)
+
+
+_HEADLINE_END = re.compile(r"[.!?”\"’]$")
+
+
+def _is_headline(article: Article, sentence: Sentence) -> bool:
+    """A line of its own without final punctuation: a headline or subhead."""
+    text = article.text
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    line_end = text.find("\n", sentence.end)
+    line_end = len(text) if line_end < 0 else line_end
+    whole_line = text[line_start:line_end].strip() == sentence.text
+    return whole_line and not _HEADLINE_END.search(sentence.text) and len(sentence.text.split()) <= 25
+
+
+def _quote_depths(article: Article) -> list[tuple[bool, bool]]:
+    """For each sentence: (starts inside a quote opened earlier in its paragraph, ends inside a quote)."""
+    states: list[tuple[bool, bool]] = []
+    inside = False
+    previous_end = 0
+    for sentence in article.sentences:
+        if "\n" in article.text[previous_end : sentence.start]:
+            inside = False
+        starts_inside = inside
+        for char in sentence.text:
+            if char in "“«":
+                inside = True
+            elif char in "”»":
+                inside = False
+            elif char == '"':
+                inside = not inside
+        states.append((starts_inside, inside))
+        previous_end = sentence.end
+    return states
+
+
+def _same_paragraph(article: Article, a: Sentence, b: Sentence) -> bool:
+    return "\n" not in article.text[a.end : b.start]
+
+
+def find_attributions(article: Article) -> tuple[Attribution, ...]:
+    """Every attribution found in ``article``, in text order; offsets index ``article.text``."""
+    lexicon = load_cue_lexicon()
+    sentences = article.sentences
+    if not sentences:
+        return ()
+    quote_states = _quote_depths(article)
+    results: list[Attribution] = []
+    history: list[Attribution] = []
+    covered: set[int] = set()
+    for sentence in sentences:
+        if sentence.index in covered and not lexicon.prefilter.search(sentence.text):
+            continue
+        if not lexicon.prefilter.search(sentence.text):
+            continue
+        tokens = _tokenize(sentence)
+        reader = _SentenceReader(lexicon, tokens, _is_headline(article, sentence))
+        for found in reader.read():
+            attribution = _build(article, sentence, tokens, found, quote_states, history, lexicon)
+            results.append(attribution)
+            history.append(attribution)
+            covered.update(attribution.extra_sentence_indexes)
+    return tuple(results)
+
+
+def _span(tokens: _Tokens, first: int, last: int) -> tuple[int, int]:
+    return tokens.start[first], tokens.end[last - 1]
+
+
+def _extra_sentences(
+    article: Article, sentence: Sentence, found: _Found, tokens: _Tokens, quote_states: Sequence[tuple[bool, bool]]
+) -> tuple[int, ...]:
+    sentences = article.sentences
+    index = sentence.index
+    extra: list[int] = []
+    starts_inside, ends_inside = quote_states[index]
+    content_before_cue = found.content[1] <= found.cue[0]
+    if starts_inside and content_before_cue:
+        # the quote opened in an earlier sentence of the paragraph: "“A. B,” he said."
+        back = index - 1
+        while back >= 0 and _same_paragraph(article, sentences[back], sentences[back + 1]):
+            extra.insert(0, back)
+            if not quote_states[back][0]:
+                break
+            back -= 1
+    forward = index + 1
+    if ends_inside:
+        while forward < len(sentences) and _same_paragraph(article, sentences[forward - 1], sentences[forward]):
+            extra.append(forward)
+            if not quote_states[forward][1]:
+                break
+            forward += 1
+        forward += 1
+    # "“A,” he said. “B.”": following sentences that are quotes of their own continue the same speaker
+    while (
+        forward < len(sentences)
+        and _same_paragraph(article, sentences[forward - 1], sentences[forward])
+        and sentences[forward].text[:1] in ("“", '"')
+        and not load_cue_lexicon().prefilter.search(sentences[forward].text)
+    ):
+        extra.append(forward)
+        forward += 1
+    return tuple(extra)
+
+
+def _build(
+    article: Article,
+    sentence: Sentence,
+    tokens: _Tokens,
+    found: _Found,
+    quote_states: Sequence[tuple[bool, bool]],
+    history: Sequence[Attribution],
+    lexicon: CueLexicon,
+) -> Attribution:
+    text = article.text
+    speaker_start, speaker_end = _span(tokens, *found.speaker)
+    cue_start, cue_end = _span(tokens, *found.cue)
+    content_start, content_end = _span(tokens, *found.content)
+    cue_text = text[cue_start:cue_end]
+    cue_word = tokens.lower[found.cue[0]]
+    if cue_word not in lexicon.forms and found.cue[1] - found.cue[0] > 1:
+        cue_word = tokens.lower[found.cue[1] - 1]
+    cue_lemma = lexicon.forms.get(cue_word, ("according to" if cue_word == "according" else cue_word, ""))[0]
+    content = text[content_start:content_end]
+    quote = _quoted(content)
+    speaker_text = text[speaker_start:speaker_end]
+    resolved = _resolve(article, sentence, speaker_text, speaker_start, history, lexicon)
+    return Attribution(
+        sentence_index=sentence.index,
+        speaker_text=speaker_text,
+        speaker_start=speaker_start,
+        speaker_end=speaker_end,
+        cue=cue_text,
+        cue_lemma=cue_lemma,
+        content=content,
+        content_start=content_start,
+        content_end=content_end,
+        kind=found.kind,
+        confidence=found.confidence if resolved is not None or not _needs_resolution(speaker_text, lexicon)
+        else round(found.confidence - 0.1, 2),
+        speaker_resolved=resolved,
+        quote=quote,
+        via=found.via,
+        extra_sentence_indexes=_extra_sentences(article, sentence, found, tokens, quote_states),
+    )
+
+
+_QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]?")
+
+
+def _quoted(content: str) -> str | None:
+    match = _QUOTED.search(content)
+    return match.group(1).strip() if match else None
+
+
+def _needs_resolution(speaker_text: str, lexicon: CueLexicon) -> bool:
+    words = speaker_text.lower().split()
+    if not words:
+        return False
+    if len(words) == 1 and words[0] in lexicon.words["pronouns"]:
+        return True
+    return len(words) <= 3 and words[0] == "the" and words[-1] in lexicon.words["anaphor_heads"]
+
+
+def _resolve(
+    article: Article,
+    sentence: Sentence,
+    speaker_text: str,
+    speaker_start: int,
+    history: Sequence[Attribution],
+    lexicon: CueLexicon,
+) -> str | None:
+    """The antecedent of a pronoun or anaphoric speaker, or None when it is a name or none fits."""
+    if not _needs_resolution(speaker_text, lexicon):
+        return None
+    words = speaker_text.lower().split()
+    head = words[-1]
+    if head in ("i", "we", "you"):
+        return None
+    if head in lexicon.words["person_pronouns"]:
+        return _last_name(article, sentence, speaker_start, history, lexicon, want_group=False)
+    if head in lexicon.words["group_pronouns"] or head in lexicon.words["group_heads"]:
+        return _last_name(article, sentence, speaker_start, history, lexicon, want_group=True)
+    # "the source", "the official": the last speaker with the same head noun
+    for earlier in reversed(history):
+        earlier_words = earlier.speaker_text.lower().split()
+        if earlier_words and earlier_words[-1].rstrip("s") == head.rstrip("s") and earlier.speaker_start < speaker_start:
+            if earlier_words[0] != "the" or len(earlier_words) > len(words):
+                return earlier.speaker_text
+            if earlier.speaker_resolved:
+                return earlier.speaker_resolved
+    return None
+
+
+def _is_group(name: str, lexicon: CueLexicon) -> bool:
+    words = name.lower().split()
+    if not words:
+        return False
+    if words[-1] in lexicon.words["group_heads"] or (words[-1].endswith("s") and not name[:1].isupper()):
+        return True
+    # a single capitalised word that is not a surname after a first name: "Hamas", "Israel", "Reuters"
+    return len(words) == 1 and name[:1].isupper()
+
+
+def _last_name(
+    article: Article,
+    sentence: Sentence,
+    before: int,
+    history: Sequence[Attribution],
+    lexicon: CueLexicon,
+    want_group: bool,
+) -> str | None:
+    candidates: list[tuple[int, str]] = []
+    for earlier in history:
+        name = earlier.speaker_resolved or earlier.speaker_text
+        if earlier.speaker_start < before and not _needs_resolution(earlier.speaker_text, lexicon):
+            candidates.append((earlier.speaker_start, name))
+    # names mentioned in this and the few sentences before (the subject of "released a video", then "he said")
+    first = max(0, sentence.index - 3)
+    for earlier_sentence in article.sentences[first : sentence.index + 1]:
+        for match in _NAME_RUN.finditer(earlier_sentence.text):
+            start = earlier_sentence.start + match.start()
+            if start < before:
+                candidates.append((start, match.group(0)))
+    for _, name in sorted(candidates, reverse=True):
+        if _is_group(name, lexicon) == want_group:
+            return name
+    if want_group:
+        for earlier_sentence in reversed(article.sentences[first : sentence.index + 1]):
+            for word in reversed(_TOKEN.findall(earlier_sentence.text)):
+                if word[:1].isupper() and word.lower() not in lexicon.words["discourse"] and len(word) > 2:
+                    if earlier_sentence.start + earlier_sentence.text.find(word) < before:
+                        return word
+    return None
