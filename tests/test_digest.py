@@ -1,0 +1,351 @@
+"""The daily digest over a real DuckDB holding the hand-built Gaza scenario (tests/fixtures/store).
+
+The scenario's ``expected`` block says, day by day, what the digest must report; it encodes the
+acceptance in ../shared/corpus/gaza-seeds/gold_digest.json (07-02 accept → consider, 07-25 consider →
+reject, the 05-27 contradiction, the US rejection on 06-01 steady).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import duckdb
+import pytest
+
+from pipeline.digest import (
+    Digest,
+    build_digest,
+    digest_to_json,
+    find_contradictions,
+    mentions,
+    render_html,
+    render_markdown,
+    summarise_position,
+)
+from pipeline.store import migrate, open_db
+from pipeline.store.digest_sql import ReportedClaim
+from pipeline.store.write import save_digest, save_watchlist
+from tests.conftest import shared_path
+from tests.test_store import load_scenario, store_scenario
+
+SCENARIO = load_scenario()
+DAYS = sorted(SCENARIO["expected"])
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = open_db(":memory:")
+    migrate(connection)
+    store_scenario(connection)
+    yield connection
+    connection.close()
+
+
+def _digest(con: duckdb.DuckDBPyConnection, day: str, **options: Any) -> Digest:
+    options.setdefault("min_confidence", 0.5)
+    options.setdefault("aliases", SCENARIO["aliases"])
+    options.setdefault("topic_phrases", SCENARIO["topic_phrases"])
+    return build_digest(con, date.fromisoformat(day), **options)
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_digest_reports_what_the_scenario_expects(con: duckdb.DuckDBPyConnection, day: str) -> None:
+    expected = SCENARIO["expected"][day]
+    body = digest_to_json(_digest(con, day))
+    assert body["day"] == day
+    assert [[c["actor"], c["topic"], c["from"], c["to"], c["from_day"]] for c in body["changed"]] == expected[
+        "changed"
+    ]
+    assert [[n["actor"], n["topic"], n["stance"]] for n in body["new"]] == expected["new"]
+    if "unchanged" in expected:
+        assert [[u["actor"], u["topic"], u["stance"]] for u in body["unchanged"]] == expected["unchanged"]
+    assert [
+        [x["topic"], x["a"]["actor"], x["a"]["stance"], x["b"]["actor"], x["b"]["stance"]]
+        for x in body["contradictions"]
+    ] == expected["contradictions"]
+    assert body["left_out"] == expected["left_out"]
+    assert body["no_topic"] == expected["no_topic"]
+
+
+def test_digest_json_has_the_agreed_shape(con: duckdb.DuckDBPyConnection) -> None:
+    body = digest_to_json(_digest(con, "2025-07-02"))
+    assert {"day", "changed", "contradictions", "new", "left_out"} <= set(body)
+    json.dumps(body)
+    (change,) = body["changed"]
+    assert set(change) >= {
+        "actor",
+        "topic",
+        "from",
+        "to",
+        "from_day",
+        "evidence_from",
+        "evidence_to",
+        "sources",
+    }
+    assert change["evidence_from"].startswith("Hamas said it had responded “positively”")
+    assert change["evidence_to"].startswith("Hamas confirmed it's considering fresh ceasefire proposals")
+    # On 06-01 the AFP story and its copy from another outlet; the same-outlet mirror adds nothing.
+    assert change["sources"] == {
+        "from": ["Arab News (AFP)", "World News (syndicated AFP copy)"],
+        "to": ["The Daily Guardian"],
+    }
+
+
+def test_contradiction_of_05_27_carries_both_claims(con: duckdb.DuckDBPyConnection) -> None:
+    (x,) = digest_to_json(_digest(con, "2025-05-27"))["contradictions"]
+    assert x["a"]["evidence"].startswith("A senior Hamas official has confirmed")
+    assert x["a"]["source"] == "Caliber.Az"
+    assert "claims that it had accepted the ceasefire proposal were not true" in x["b"]["evidence"]
+    assert x["b"]["source"] == "unknown outlet (cites Times of Israel, Haaretz, Axios)"
+
+
+def test_contradiction_needs_the_denial_to_name_the_other_actor(con: duckdb.DuckDBPyConnection) -> None:
+    assert mentions("Hamas’ claims that it had accepted", ["Hamas"])
+    assert not mentions("Hamasi claims", ["Hamas"])
+    # The denial names Hamas by its name; renamed, the same denial names nobody who accepted.
+    con.execute(
+        "UPDATE claims SET evidence = replace(evidence, 'Hamas’ claims', 'their claims') "
+        "WHERE stance = 'deny'"
+    )
+    assert _digest(con, "2025-05-27").contradictions == ()
+
+
+def test_contradiction_topic_comes_from_the_denials_words(con: duckdb.DuckDBPyConnection) -> None:
+    # The denial is tagged hamas-response; it is about the proposal because it says "ceasefire proposal".
+    assert _digest(con, "2025-05-27", topic_phrases={}).contradictions == ()
+
+
+def test_below_threshold_claims_are_left_out_and_counted(con: duckdb.DuckDBPyConnection) -> None:
+    strict = _digest(con, "2025-07-02")
+    assert strict.left_out == 1
+    assert ("Hamas", "permanent-ceasefire") not in {(p.actor, p.topic) for p in strict.new}
+    lenient = _digest(con, "2025-07-02", min_confidence=0.3)
+    assert lenient.left_out == 0
+    assert [(p.actor, p.topic, p.stance) for p in lenient.new] == [("Hamas", "permanent-ceasefire", "demand")]
+    # 05-27: Israel's low-confidence claim on negotiations makes a position only when the bar is lower.
+    assert ("Israel", "negotiations") in {
+        (p.actor, p.topic) for p in _digest(con, "2025-05-27", min_confidence=0.4).new
+    }
+
+
+def test_a_low_confidence_claim_cannot_make_a_change(con: duckdb.DuckDBPyConnection) -> None:
+    # A weak "reject" on 07-02 would flip the position if counted: with the bar it is left out.
+    from pipeline.models import ExtractionResult
+    from pipeline.store.write import save_batch
+    from tests.test_store import make_article, make_claim
+
+    evidence = "Hamas Seeks War’s End As Ceasefire Talks Resurface Amid US Pressure On Israel"
+    article = make_article("headline-only.txt", "Headline Wire", date(2025, 7, 2), [evidence])
+    spec = {
+        "actor": "Hamas",
+        "stance": "reject",
+        "topic": "ceasefire-proposal",
+        "confidence": 0.2,
+        "evidence": evidence,
+    }
+    claims = [
+        make_claim(article, spec),
+        make_claim(article, {**spec, "stance": "threaten", "confidence": 0.25}),
+    ]
+    extraction = ExtractionResult(claims=tuple(c for c, _ in claims), occurrences=tuple(o for _, o in claims))
+    save_batch(con, articles=[article], duplicates=[], extraction=extraction, run_id="weak")
+    digest = _digest(con, "2025-07-02")
+    assert [(c.before.stance, c.after.stance) for c in digest.changed] == [("accept", "consider")]
+    assert digest.left_out == 3
+
+
+def test_position_is_the_heaviest_side_not_the_latest_claim() -> None:
+    day = date(2025, 5, 27)
+
+    def claim(stance: str, confidence: float, n_sources: int, claim_id: str) -> ReportedClaim:
+        return ReportedClaim(
+            actor="Hamas",
+            topic="ceasefire-proposal",
+            day=day,
+            claim_id=claim_id,
+            stance=stance,
+            confidence=confidence,
+            evidence=f"evidence {claim_id}",
+            quote=None,
+            speaker=None,
+            speaker_text=None,
+            n_sources=n_sources,
+            sources=tuple(f"outlet {i}" for i in range(n_sources)),
+            docs=(f"{claim_id}.txt",),
+        )
+
+    # One accept reported by three outlets outweighs two rejects from one outlet each.
+    position = summarise_position(
+        [claim("reject", 0.9, 1, "r1"), claim("accept", 0.7, 3, "a1"), claim("deny", 0.8, 1, "d1")]
+    )
+    assert position is not None
+    assert (position.side, position.stance, position.evidence) == ("for", "accept", "evidence a1")
+    # Within the winning side the heaviest stance names the position: reject+deny (against) vs accept.
+    position = summarise_position(
+        [claim("reject", 0.9, 1, "r1"), claim("deny", 0.8, 1, "d1"), claim("accept", 0.5, 1, "a")]
+    )
+    assert position is not None
+    assert (position.side, position.stance, position.claims) == ("against", "reject", 2)
+    # Row order never decides.
+    shuffled = [claim("accept", 0.5, 1, "x"), claim("reject", 0.5, 1, "y")]
+    first, second = summarise_position(shuffled), summarise_position(shuffled[::-1])
+    assert first is not None and second is not None
+    assert (first.side, first.stance) == (second.side, second.stance)
+    assert summarise_position([claim("waffle", 0.9, 1, "w")]) is None
+
+
+def test_contradiction_window_reports_a_pair_once_on_the_later_day() -> None:
+    def claim(actor: str, stance: str, day: date, evidence: str, topic: str = "accusations") -> ReportedClaim:
+        return ReportedClaim(
+            actor=actor,
+            topic=topic,
+            day=day,
+            claim_id=f"{actor}-{stance}-{day}",
+            stance=stance,
+            confidence=0.8,
+            evidence=evidence,
+            quote=None,
+            speaker=None,
+            speaker_text=None,
+            n_sources=1,
+            sources=("Al Mayadeen English",),
+            docs=("001_27f56d085653d399.txt",),
+        )
+
+    accusation = claim(
+        "United States",
+        "accuse",
+        date(2025, 7, 24),
+        "Witkoff accused the group of lacking seriousness in the negotiations.",
+    )
+    denial = claim(
+        "Hamas",
+        "deny",
+        date(2025, 7, 25),
+        "Hamas has rejected accusations by US Middle East envoy Steve Witkoff that it is unwilling "
+        "to pursue a ceasefire.",
+    )
+    aliases = {"United States": ["Steve Witkoff", "Witkoff"]}
+    claims = [accusation, denial]
+    found = find_contradictions(claims, date(2025, 7, 25), aliases=aliases, window_days=1)
+    assert [(x.a.actor, x.b.actor) for x in found] == [("United States", "Hamas")]
+    assert find_contradictions(claims, date(2025, 7, 24), aliases=aliases, window_days=1) == []
+    assert find_contradictions(claims, date(2025, 7, 25), aliases=aliases, window_days=0) == []
+    # Without Witkoff as a name of the United States, the denial does not name the accuser.
+    assert find_contradictions(claims, date(2025, 7, 25), aliases={}, window_days=1) == []
+    # Two rejections agree rather than contradict; a rejection contradicts only what the other side was for.
+    counter = claim("United States", "reject", date(2025, 7, 25), "Witkoff rejected it.")
+    assert find_contradictions([counter, denial], date(2025, 7, 25), aliases=aliases) == []
+    claimed = claim("Hamas", "claim", date(2025, 7, 25), "Hamas said talks went on.")
+    dismissal = claim("United States", "reject", date(2025, 7, 25), "Witkoff dismissed what Hamas said.")
+    assert find_contradictions([claimed, dismissal], date(2025, 7, 25), aliases=aliases) == []
+    accepted = claim("Hamas", "accept", date(2025, 7, 25), "Hamas accepted the proposal.")
+    assert len(find_contradictions([accepted, dismissal], date(2025, 7, 25), aliases=aliases)) == 1
+
+
+def test_markdown_says_the_change_with_evidence_sources_and_left_out(con: duckdb.DuckDBPyConnection) -> None:
+    markdown = render_markdown(_digest(con, "2025-07-02"))
+    assert "**Hamas** on **ceasefire-proposal**: accept (2025-06-01) → consider (2025-07-02)" in markdown
+    assert "“Hamas confirmed it's considering fresh ceasefire proposals" in markdown
+    assert "The Daily Guardian" in markdown and "Arab News (AFP)" in markdown
+    assert "_1 claim below confidence 0.5 left out._" in markdown
+    contradiction = render_markdown(_digest(con, "2025-05-27"))
+    assert "On **ceasefire-proposal**: Hamas (accept) vs United States (deny)" in contradiction
+    assert (
+        "## New positions" in contradiction
+        and "**United States** on **hamas-response**: reject" in contradiction
+    )
+
+
+def test_change_from_the_first_report_reads_as_in_the_brief(con: duckdb.DuckDBPyConnection) -> None:
+    # Without the 06-01 story the last known position before 07-02 is the 05-27 acceptance.
+    con.execute("DELETE FROM claim_occurrences WHERE published = DATE '2025-06-01'")
+    markdown = render_markdown(_digest(con, "2025-07-02"))
+    assert "Hamas** on **ceasefire-proposal**: accept (2025-05-27) → consider (2025-07-02)" in markdown
+
+
+def test_html_is_self_contained_escaped_and_charts_each_change(con: duckdb.DuckDBPyConnection) -> None:
+    digest = _digest(con, "2025-07-25")
+    page = render_html(digest)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert not re.search(r"<(script|link|img)\b", page) and "http" not in page.replace(
+        'xmlns="http://www.w3.org/2000/svg"', ""
+    )
+    assert page.count("<svg") == len(digest.changed) == 1
+    # The timeline holds the pair's history: accept (05-27, 06-01), consider (07-02), reject (07-25).
+    points = digest.timelines[("Hamas", "ceasefire-proposal")]
+    assert [(p.day.isoformat(), p.stance) for p in points] == [
+        ("2025-05-27", "accept"),
+        ("2025-06-01", "accept"),
+        ("2025-07-02", "consider"),
+        ("2025-07-25", "reject"),
+    ]
+    assert page.count("<circle") == 4
+    assert "Hamas reportedly refused alterations made to the US-backed proposal." in page
+    assert "&lt;" not in page
+
+
+def test_html_escapes_evidence(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "UPDATE claims SET evidence = '<b>Hamas</b> & co ' || evidence "
+        "WHERE stance = 'reject' AND actor = 'Hamas'"
+    )
+    page = render_html(_digest(con, "2025-07-25"))
+    assert "&lt;b&gt;Hamas&lt;/b&gt; &amp; co" in page
+    assert "<b>Hamas</b>" not in page
+
+
+def test_aliases_and_topic_phrases_default_to_the_stored_watchlist(con: duckdb.DuckDBPyConnection) -> None:
+    phrases = SCENARIO["topic_phrases"]
+    save_watchlist(con, ["Hamas", "United States"], [], [(k, k, v) for k, v in phrases.items()])
+    digest = build_digest(con, date(2025, 5, 27), min_confidence=0.5)
+    assert [(x.a.actor, x.b.actor) for x in digest.contradictions] == [("Hamas", "United States")]
+
+
+def test_digest_is_rebuilt_identically_and_stored_once(con: duckdb.DuckDBPyConnection) -> None:
+    first = _digest(con, "2025-07-02")
+    store_scenario(con)  # a re-run over the same input
+    second = _digest(con, "2025-07-02")
+    assert digest_to_json(first) == digest_to_json(second)
+    assert render_markdown(first) == render_markdown(second)
+    for digest in (first, second):
+        save_digest(
+            con, digest.day, render_markdown(digest), render_html(digest), digest_to_json(digest), "r"
+        )
+    assert con.execute("SELECT count(*) FROM digests").fetchone() == (1,)
+
+
+def test_empty_day_is_a_quiet_digest(con: duckdb.DuckDBPyConnection) -> None:
+    digest = _digest(con, "2025-06-15")
+    assert digest_to_json(digest) | {"min_confidence": None} == {
+        "day": "2025-06-15",
+        "changed": [],
+        "contradictions": [],
+        "new": [],
+        "unchanged": [],
+        "left_out": 0,
+        "no_topic": 0,
+        "min_confidence": None,
+    }
+    assert "No position changed sides." in render_markdown(digest)
+
+
+def test_scenario_mirrors_the_gold_digest() -> None:
+    gold = json.loads(shared_path("corpus", "gaza-seeds", "gold_digest.json").read_text(encoding="utf-8"))
+    expected = SCENARIO["expected"]
+    for change in gold["changed"]:
+        assert [change["actor"], change["topic"], change["from"], change["to"]] in [
+            c[:4] for c in expected[change["day"]]["changed"]
+        ]
+    for x in gold["contradictions"]:
+        assert [x["topic"], x["a"]["actor"], x["b"]["actor"]] in [
+            [c[0], c[1], c[3]] for c in expected[x["day"]]["contradictions"]
+        ]
+    for steady in gold["unchanged"]:
+        day = expected[steady["day"]]
+        assert [steady["actor"], steady["topic"], steady["stance"]] in day["unchanged"]
+        assert steady["actor"] not in {c[0] for c in day["changed"] if c[1] == steady["topic"]}
