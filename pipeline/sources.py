@@ -30,7 +30,7 @@ _KEYS: dict[SourceKind, frozenset[str]] = {
     "page": frozenset({"name", "url", "enabled"}),
 }
 # `[[feed]]` / `[[ page ]]` headers, so a table's position can be reported as a line number.
-_TABLE_HEADER = re.compile(r"^\s*\[\[\s*(?P<kind>[A-Za-z0-9_\-\"']+)\s*\]\]", re.M)
+_TABLE_HEADER = re.compile(r"^[ \t]*\[\[\s*(?P<kind>[A-Za-z0-9_\-\"']+)\s*\]\]", re.M)
 
 
 class SourcesError(ValueError):

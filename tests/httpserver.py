@@ -6,7 +6,7 @@
 Files are served from the folder with ETag and Last-Modified (and 304 to a matching conditional
 request); the text ``__BASE__`` in .xml/.html/.txt/.json files becomes the server's base URL, so
 fixtures can link to other fixtures. Every request is recorded (``server.requests``) for asserts.
-Use the ``http_server`` fixture (``pytest_plugins = ("tests.httpserver",)`` in the test module).
+Tests take the ``http_server`` fixture after ``from tests.httpserver import http_server_fixture``.
 """
 
 from __future__ import annotations
@@ -59,7 +59,9 @@ class FaultServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fault-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fault-server", daemon=True
+        )
 
     def start(self) -> FaultServer:
         self._thread.start()
@@ -158,8 +160,9 @@ def _handler_for(server: FaultServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def http_server() -> Iterator[FaultServer]:
+@pytest.fixture(name="http_server")
+def http_server_fixture() -> Iterator[FaultServer]:
+    """A started ``FaultServer``; import ``http_server_fixture`` into a test module to use ``http_server``."""
     server = FaultServer().start()
     try:
         yield server
