@@ -404,7 +404,17 @@ class Fetcher:
             content_type = response.headers.get("content-type")
             if status == 304:
                 index = record("not-modified", status)
-                update = replace(cached, fetched_at=_now()) if cached else None
+                # A 304 may carry fresh validators (RFC 9110 §15.4.5); keep the old ones otherwise.
+                update = (
+                    replace(
+                        cached,
+                        etag=response.headers.get("etag") or cached.etag,
+                        last_modified=response.headers.get("last-modified") or cached.last_modified,
+                        fetched_at=_now(),
+                    )
+                    if cached
+                    else None
+                )
                 return Fetched(
                     url=url,
                     outcome="unchanged",

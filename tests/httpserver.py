@@ -46,6 +46,7 @@ class Reply:
 class Recorded:
     path: str
     headers: dict[str, str]
+    at: float  # time.monotonic() when the request arrived
 
 
 class FaultServer:
@@ -56,6 +57,8 @@ class FaultServer:
         self._routes: dict[str, list[Reply]] = {}
         self._lock = threading.Lock()
         self.requests: list[Recorded] = []
+        self._in_flight = 0
+        self.max_in_flight = 0  # most requests handled at once: per-host concurrency tests read it
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self._httpd.server_address[1]}"
@@ -100,9 +103,14 @@ class FaultServer:
 
     # -- used by the handler ---------------------------------------------------------------------------
 
+    def _enter(self, delta: int) -> None:
+        with self._lock:
+            self._in_flight += delta
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+
     def _record(self, path: str, headers: dict[str, str]) -> Reply | None:
         with self._lock:
-            self.requests.append(Recorded(path, headers))
+            self.requests.append(Recorded(path, headers, time.monotonic()))
             replies = self._routes.get(path)
             if not replies:
                 return None
@@ -133,6 +141,13 @@ def _content_type(path: Path) -> str:
 def _handler_for(server: FaultServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            server._enter(+1)
+            try:
+                self._answer()
+            finally:
+                server._enter(-1)
+
+        def _answer(self) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
             reply = server._record(self.path, headers) or server._static(self.path, headers)
             if reply.delay:

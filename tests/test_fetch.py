@@ -8,6 +8,7 @@ go through the ``sleep`` the fetcher is given, recorded instead of slept.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -380,3 +381,29 @@ def test_fetch_batch_is_stored_with_statuses_that_remember_failures(
         ("run-2", "retry", 1),
     ]
     assert store.execute("SELECT count(*) FROM http_cache").fetchone() == (1,)
+
+
+def test_per_host_concurrency_limit(http_server: FaultServer) -> None:
+    page = http_server.file_reply("pages/titan-map.html", delay=0.1)
+    sources = [Source(f"Page {i}", http_server.route(f"/busy{i}.html", page), "page") for i in range(6)]
+    settings = _settings(http_per_host_concurrency=2, respect_robots=False)
+    batch = fetch_sources(sources, settings, {}, "run-1", max_workers=6)
+    assert len(batch.documents) == 6
+    assert http_server.max_in_flight <= 2
+
+
+def test_per_host_delay_spaces_request_starts(http_server: FaultServer) -> None:
+    sources = [
+        Source(
+            f"Page {i}",
+            http_server.route(f"/spaced{i}.html", http_server.file_reply("pages/titan-map.html")),
+            "page",
+        )
+        for i in range(4)
+    ]
+    settings = _settings(http_per_host_delay=0.1, http_per_host_concurrency=4, respect_robots=False)
+    fetch_sources(sources, settings, {}, "run-1", max_workers=4)
+    starts = sorted(r.at for r in http_server.requests)
+    assert len(starts) == 4
+    # The client spaces starts by 0.1 s; the margin absorbs how late each request reaches the server.
+    assert all(b - a >= 0.08 for a, b in pairwise(starts))
