@@ -65,6 +65,8 @@ class Resolution:
     rule: str
     score: float = 1.0
     anaphor: str | None = None
+    # Watchlist actors that declare this anaphor ("the movement" → Hamas): only they can be its antecedent.
+    anaphor_of: tuple[str, ...] = ()
     # (alias as written, canonical name, score) when a fuzzy match found the actor.
     candidate: tuple[str, str, float] | None = None
 
@@ -110,6 +112,60 @@ _LOWER_NAME_PARTS = frozenset(
         "and",
         "&",
     }
+)
+# Capitalised at a sentence start, but never a name.
+_NOT_NAMES = (
+    _DETERMINERS
+    | frozenset(_PRONOUNS)
+    | frozenset(
+        [
+            "no",
+            "not",
+            "this",
+            "that",
+            "these",
+            "those",
+            "there",
+            "here",
+            "however",
+            "meanwhile",
+            "but",
+            "and",
+            "if",
+            "when",
+            "what",
+            "which",
+            "while",
+            "after",
+            "before",
+            "although",
+            "though",
+            "any",
+            "every",
+            "all",
+            "both",
+            "each",
+            "nevertheless",
+            "still",
+            "also",
+            "then",
+            "according",
+            "earlier",
+            "later",
+            "despite",
+            "amid",
+            "as",
+            "in",
+            "on",
+            "at",
+            "for",
+            "with",
+            "from",
+            "by",
+            "to",
+            "of",
+        ]
+    )
 )
 _CUT_AT = re.compile(
     r",|\(|\bwho\b|\bwhich\b|\bthat\b|\bspeaking\b|\btalking\b|\bquoted\b|\bcited\b", re.IGNORECASE
@@ -262,14 +318,18 @@ class ActorResolver:
 
     def resolve(self, text: str, day: date | None = None) -> Resolution | None:
         """Resolve a speaker/subject description; None for empty text."""
-        anaphor = anaphor_kind(text)
         description = normalise_description(text)
         if not description:
             return None
-        if anaphor is not None:
-            return Resolution("", description, "discovered", anaphor, "anaphor", 0.0, anaphor=anaphor)
         tokens = tokenize(description)
         mentions = self.mentions(tokens)
+        named = any(m.via in ("name", "alias") for m in mentions)
+        anaphor = None if named else anaphor_kind(text)
+        if anaphor is not None:
+            declared = tuple(m.actor.name for m in self.mentions(tokenize(text)) if m.via == "anaphor")
+            return Resolution(
+                "", description, "discovered", anaphor, "anaphor", 0.0, anaphor=anaphor, anaphor_of=declared
+            )
         found = self._from_mentions(mentions, description, day)
         if found is not None:
             return found
@@ -304,8 +364,16 @@ class ActorResolver:
                         speaker = None
                     return Resolution(m.actor.party, speaker, "canonical", m.actor.kind, rule, 0.95)
         if anaphor_only:
+            declared = tuple(m.actor.name for m in mentions)
             return Resolution(
-                "", description, "discovered", "organisation", "anaphor", 0.0, anaphor="organisation"
+                "",
+                description,
+                "discovered",
+                "organisation",
+                "anaphor",
+                0.0,
+                anaphor="organisation",
+                anaphor_of=declared,
             )
         return None
 
@@ -427,7 +495,7 @@ def _proper_name(
     nationalities = _nationalities()
     run: list[Token] = []
     for token in tokens:
-        if token.capitalised and token.norm not in _DETERMINERS and token.norm not in _PRONOUNS:
+        if token.capitalised and token.norm not in _NOT_NAMES:
             if skip_nationalities and (token.norm,) in nationalities:
                 if run:
                     break
@@ -458,6 +526,8 @@ class Coreference:
         self.last_person: Resolution | None = None
         self.last_speaker: Resolution | None = None
         self.speakers: list[tuple[str, Resolution]] = []  # (description as written, resolution)
+        self.recent: dict[str, tuple[int, Resolution]] = {}  # watchlist actor name → (order, resolution)
+        self._order = 0
 
     def note(self, resolution: Resolution, written: str = "") -> None:
         """Record a resolved actor the text has named."""
@@ -478,6 +548,17 @@ class Coreference:
     def note_mention(self, mention: Mention) -> None:
         """An actor named in passing (not as a speaker): a candidate antecedent for anaphors."""
         if mention.via in ("name", "alias"):
+            self._order += 1
+            self.recent[mention.actor.name] = (
+                self._order,
+                Resolution(
+                    mention.actor.party,
+                    mention.actor.name if mention.actor.kind == "person" else None,
+                    "canonical",
+                    mention.actor.kind,
+                    "mention",
+                ),
+            )
             res = Resolution(
                 mention.actor.party,
                 mention.actor.name if mention.actor.kind == "person" else None,
@@ -495,7 +576,15 @@ class Coreference:
         kind = anaphoric.anaphor
         head = written.lower().split()[-1] if written.split() else ""
         found: Resolution | None = None
-        if kind == "organisation":
+        if anaphoric.anaphor_of:
+            seen = [self.recent[name] for name in anaphoric.anaphor_of if name in self.recent]
+            if seen:
+                found = max(seen, key=lambda item: item[0])[1]
+            elif len(anaphoric.anaphor_of) == 1:
+                return None
+        if found is not None:
+            pass
+        elif kind == "organisation":
             found = self.last_organisation
         elif kind == "person":
             found = self.last_person

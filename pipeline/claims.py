@@ -1,0 +1,1217 @@
+"""Claims: who takes which stance on what, read sentence by sentence from an article.
+
+Two sources of claims, merged per sentence:
+
+- attributions (``pipeline.attribution``): a speaker, a speech cue and the content. The stance comes from
+  the cue and the content's own cue phrases ("said the group had agreed to …" → accept). When the
+  content's subject is another actor ("Trump asserted that Israel has accepted …") that actor gets the
+  claim, with the speaker as ``via``.
+- clauses whose subject is an actor and whose verb is a stance cue, without a speech cue ("Hamas has
+  rejected accusations …", "Israel is demanding …", headlines "Hamas accepts US ceasefire proposal").
+
+The topic is the watchlist topic named nearest after the cue (before it for predicates such as "… were
+not true"). One claim per (actor, topic) and sentence: the first cue of the sentence wins, and a plain
+statement gives way to a stance. Everything a rule decides is listed in ``Claim.rules``; confidence
+comes from them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.actors import ActorResolver, Coreference, Mention, Resolution, anaphor_kind, title_words
+from pipeline.models import (
+    POLARITY,
+    Actor,
+    Article,
+    Attribution,
+    Claim,
+    ClaimOccurrence,
+    ExtractionResult,
+    Sentence,
+    SpeechKind,
+)
+from pipeline.stance import Cue, Lexicon, Token, default_lexicon, find_cues, tokenize
+from pipeline.watchlist import Topic, Watchlist
+
+__all__ = ["ClaimExtractor", "claim_id", "extract_claims"]
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _word_file(name: str) -> frozenset[str]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def _speech_verbs() -> frozenset[str]:
+    return _word_file("stance_speech_verbs.txt")
+
+
+@lru_cache(maxsize=1)
+def _gap_words() -> frozenset[str]:
+    return _word_file("stance_gap_words.txt")
+
+
+@lru_cache(maxsize=1)
+def _condition_words() -> frozenset[str]:
+    return _word_file("stance_condition_words.txt")
+
+
+@lru_cache(maxsize=1)
+def _transparent_nouns() -> frozenset[str]:
+    return _word_file("stance_transparent_nouns.txt")
+
+
+# Words that end a subject noun phrase when reading backwards from a verb.
+_NP_STOP = frozenset(
+    [
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "where",
+        "when",
+        "while",
+        "as",
+        "after",
+        "before",
+        "because",
+        "since",
+        "although",
+        "though",
+        "if",
+        "unless",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "so",
+        "yet",
+        "to",
+        "of",
+        "for",
+        "with",
+        "by",
+        "from",
+        "into",
+        "onto",
+        "at",
+        "about",
+        "against",
+        "between",
+        "among",
+        "through",
+        "during",
+        "without",
+        "within",
+        "upon",
+        "under",
+        "over",
+        "than",
+        "like",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "can",
+        "may",
+        "might",
+        "shall",
+        "should",
+        "must",
+        "did",
+        "does",
+        "do",
+        "not",
+        "said",
+        "says",
+        "told",
+        "say",
+        "according",
+        "also",
+    ]
+)
+_DETERMINERS = frozenset(
+    {"a", "an", "the", "one", "two", "three", "several", "some", "its", "their", "his", "her"}
+)
+_NOUN_MARKERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "'s", "'"})
+_ADJECTIVE_FILLERS = frozenset(
+    {"latest", "new", "recent", "earlier", "previous", "fresh", "final", "initial", "own"}
+)
+_PRONOUN_SUBJECTS = frozenset({"he", "she", "it", "they", "we", "i"})
+_SPEECH_IN_PARENTHESIS = frozenset(
+    {"said", "says", "say", "reports", "reported", "report", "told", "added", "adds", "noted", "according"}
+)
+_WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_NEGATION_WORDS = frozenset({"not", "never", "no"})
+_VERB_CONTEXT = frozenset(
+    {
+        "to",
+        "will",
+        "would",
+        "could",
+        "can",
+        "may",
+        "might",
+        "shall",
+        "should",
+        "must",
+        "did",
+        "does",
+        "do",
+        "not",
+        "never",
+        "and",
+        "or",
+        "but",
+        "also",
+        "then",
+        "who",
+        "which",
+        "that",
+    }
+)
+_SPEECH_NOUNS = frozenset(
+    {
+        "reports",
+        "report",
+        "claims",
+        "claim",
+        "allegations",
+        "allegation",
+        "rumours",
+        "rumors",
+        "statement",
+        "announcement",
+        "assertion",
+        "assertions",
+        "suggestions",
+        "speculation",
+    }
+)
+_PREPOSITIONS = frozenset(
+    {"in", "with", "on", "at", "after", "for", "amid", "despite", "during", "under", "from"}
+)
+_OBJECT_TAKERS = frozenset(
+    {",", "that", "and", "but", "because", "if", "when", "as", "while", "said", "says", '"'}
+)
+_SPEECH_FORMS = frozenset(
+    {"say", "says", "said", "saying", "tell", "tells", "told", "state", "states", "stated"}
+)
+# What may follow a speaker and still belong to it: "one official in Jerusalem", "a source close to Hamas".
+_SPEAKER_TAIL = re.compile(
+    r"(?:,)?\s+(?:in|from|close\s+to|within|inside|at)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*"
+)
+
+
+def claim_id(actor: str, speaker: str | None, stance: str, topic: str | None, evidence: str) -> str:
+    """A content hash: the same statement in several articles is one claim."""
+    normalised = " ".join(_WORDS.findall(evidence.lower().replace("’", "'")))
+    key = "\x1f".join((actor, speaker or "", stance, topic or "", normalised))
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=10).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class _TopicIndex:
+    by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+
+
+def _topic_index(topics: Sequence[Topic]) -> _TopicIndex:
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for topic in topics:
+        for phrase in topic.phrases:
+            words = tuple(t.norm for t in tokenize(phrase))
+            if words:
+                by_first.setdefault(words[0], []).append((words, topic.key))
+    return _TopicIndex({k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in by_first.items()})
+
+
+@dataclass(slots=True)
+class _Candidate:
+    resolution: Resolution
+    speaker_text: str | None
+    stance: str
+    cue_first: int  # token index of the cue in the sentence (order of clauses)
+    cue_last: int
+    weight: float
+    rules: list[str] = field(default_factory=list)
+    topic: str | None = None
+    speech: SpeechKind = "reported"
+    quote: str | None = None
+    via: str | None = None
+    condition: str | None = None
+
+
+@dataclass(slots=True)
+class _SentenceView:
+    sentence: Sentence
+    tokens: list[Token]
+    mentions: list[Mention]
+    cues: list[Cue]
+    topics: list[tuple[int, int, str]]  # (first token, last token, topic key)
+    headline: bool
+
+
+class ClaimExtractor:
+    """Reusable extractor: the watchlist index and lexicons are built once for many articles."""
+
+    def __init__(self, watchlist: Watchlist | None, lexicon: Lexicon | None = None) -> None:
+        self.watchlist = watchlist
+        self.resolver = ActorResolver(watchlist)
+        self.lexicon = lexicon or default_lexicon()
+        self.topics = _topic_index(watchlist.topics if watchlist is not None else ())
+        self._cue_words = self.lexicon.first_words
+        self._speech = _speech_verbs()
+        self._coref = Coreference()  # the article being read's; reset by extract()
+
+    # --- public --------------------------------------------------------------------------------------
+
+    def extract(
+        self, article: Article, attributions: Sequence[Attribution] | None = None
+    ) -> ExtractionResult:
+        if attributions is None:
+            from pipeline.attribution import find_attributions
+
+            attributions = find_attributions(article)
+        by_sentence: dict[int, list[Attribution]] = {}
+        continuing: dict[int, Attribution] = {}
+        for attribution in attributions:
+            by_sentence.setdefault(attribution.sentence_index, []).append(attribution)
+            for index in attribution.extra_sentence_indexes:
+                continuing.setdefault(index, attribution)
+        coreference = Coreference()
+        self._coref = coreference
+        claims: dict[str, Claim] = {}
+        occurrences: dict[str, ClaimOccurrence] = {}
+        discovered: dict[str, Actor] = {}
+        candidates_seen: dict[tuple[str, str], tuple[str, str, float, str]] = {}
+        for sentence in article.sentences:
+            sentence_attributions = by_sentence.get(sentence.index, [])
+            quote_owner = continuing.get(sentence.index)
+            if not sentence_attributions and quote_owner is None and not self._may_hold_cue(sentence.text):
+                continue
+            view = self._view(article, sentence)
+            found = self._sentence_claims(view, sentence_attributions, quote_owner, coreference, article)
+            for mention in view.mentions:
+                coreference.note_mention(mention)
+            for candidate in found:
+                claim = self._claim(candidate, view, article)
+                if claim.claim_id in claims:
+                    continue
+                claims[claim.claim_id] = claim
+                occurrences[claim.claim_id] = ClaimOccurrence(
+                    claim_id=claim.claim_id,
+                    article_id=article.article_id,
+                    doc=article.doc,
+                    start=sentence.start,
+                    end=sentence.end,
+                    source=article.source,
+                    published=article.published,
+                )
+                res = candidate.resolution
+                if res.status == "discovered" and res.actor not in discovered:
+                    discovered[res.actor] = Actor(
+                        name=res.actor, kind=res.kind, party=None, status="discovered"
+                    )
+                if res.candidate is not None:
+                    alias, canonical, score = res.candidate
+                    candidates_seen.setdefault((alias, canonical), (alias, canonical, score, sentence.text))
+        return ExtractionResult(
+            claims=tuple(claims.values()),
+            occurrences=tuple(occurrences.values()),
+            discovered_actors=tuple(discovered.values()),
+            alias_candidates=tuple(candidates_seen.values()),
+        )
+
+    # --- per sentence --------------------------------------------------------------------------------
+
+    def _may_hold_cue(self, text: str) -> bool:
+        """Cheap prefilter: some lower-cased word of the sentence starts a stance cue."""
+        words = set(_WORDS.findall(text.lower().replace("’", "'")))
+        return not words.isdisjoint(self._cue_words)
+
+    def _view(self, article: Article, sentence: Sentence) -> _SentenceView:
+        tokens = tokenize(sentence.text, sentence.start)
+        mentions = self.resolver.mentions(tokens)
+        cues = find_cues(tokens, self.lexicon)
+        topics = self._topic_spans(tokens)
+        headline = sentence.index == 0 or (
+            article.title is not None and sentence.text.strip() == article.title
+        )
+        return _SentenceView(sentence, tokens, mentions, cues, topics, headline and "\n" not in sentence.text)
+
+    def _topic_spans(self, tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
+        spans: list[tuple[int, int, str]] = []
+        if not self.topics.by_first:
+            return spans
+        i = 0
+        while i < len(tokens):
+            entries = self.topics.by_first.get(tokens[i].norm)
+            hit = None
+            if entries:
+                for words, key in entries:
+                    n = len(words)
+                    if i + n <= len(tokens) and all(tokens[i + k].norm == words[k] for k in range(n)):
+                        hit = (i, i + n - 1, key)
+                        break
+            if hit is None:
+                i += 1
+                continue
+            spans.append(hit)
+            i = hit[1] + 1
+        return spans
+
+    def _sentence_claims(
+        self,
+        view: _SentenceView,
+        attributions: list[Attribution],
+        quote_owner: Attribution | None,
+        coreference: Coreference,
+        article: Article,
+    ) -> list[_Candidate]:
+        day = article.published
+        tokens = view.tokens
+        candidates: list[_Candidate] = []
+        said: list[_Said] = []
+        for attribution in _repair(view, attributions):
+            written = self._extend_speaker(view, attribution)
+            if _possessive(written):
+                continue  # "Witkoff's claims", "Hamas' terms": a noun phrase, not a speaker
+            who = self._speaker(attribution, written, view, coreference, day)
+            if who is None:
+                continue
+            first, last = _token_span(tokens, attribution.content_start, attribution.content_end)
+            cue_index = _cue_token(tokens, attribution)
+            speech = attribution.cue_lemma in self._speech or attribution.kind == "according"
+            said.append(_Said(attribution, written, who, first, last, cue_index, speech))
+            coreference.note(who, written)
+        owner: _Said | None = None
+        if quote_owner is not None:
+            written = quote_owner.speaker_text
+            who = self._speaker(quote_owner, written, view, coreference, day)
+            if who is not None and who.resolved:
+                owner = _Said(quote_owner, written, who, 0, len(tokens) - 1, -1, True)
+        main: _Candidate | None = None
+        for cue in view.cues:
+            if self._skip_cue(view, cue):
+                continue
+            holder = self._holder(view, cue, said, owner, main, day)
+            if holder is None:
+                continue
+            holder.topic = self._topic(view, cue)
+            holder.condition = _condition(tokens, cue)
+            candidates.append(holder)
+            if main is None and cue.form != "noun":
+                main = holder
+        # Speech without a stance cue of its own: a plain statement of the speaker.
+        for entry in said:
+            if not entry.speech or not entry.who.resolved or entry.first > entry.last:
+                continue
+            if any(entry.first <= c.first <= entry.last and not self._skip_cue(view, c) for c in view.cues):
+                continue
+            if self._content_is_about_other(view, entry):
+                continue
+            candidates.append(
+                _Candidate(
+                    resolution=entry.who,
+                    speaker_text=entry.written,
+                    stance="claim",
+                    cue_first=entry.cue_index if entry.cue_index >= 0 else entry.first,
+                    cue_last=entry.cue_index if entry.cue_index >= 0 else entry.first,
+                    weight=0.55,
+                    rules=["speech-claim", f"cue:{entry.attribution.cue_lemma}"],
+                    topic=self._topic_in_span(view, entry.first, entry.last),
+                    speech=entry.attribution.kind,
+                    quote=entry.attribution.quote,
+                    via=entry.attribution.via,
+                )
+            )
+        self._note_descriptions(view, coreference, day)
+        return _merge(candidates)
+
+    def _extend_speaker(self, view: _SentenceView, attribution: Attribution) -> str:
+        """ "one official" + " in Jerusalem", "a source" + " close to Hamas": the place or affiliation the
+        attribution left out of the speaker."""
+        written = attribution.speaker_text
+        offset = attribution.speaker_end - view.sentence.start
+        if 0 <= offset <= len(view.sentence.text):
+            match = _SPEAKER_TAIL.match(view.sentence.text, offset)
+            if match is not None:
+                written = written + match.group(0)
+        return written
+
+    def _speaker(
+        self,
+        attribution: Attribution,
+        written: str,
+        view: _SentenceView,
+        coreference: Coreference,
+        day: date | None,
+    ) -> Resolution | None:
+        who = self.resolver.resolve(written, day)
+        if who is None or who.anaphor is None:
+            return who
+        resolved = self._antecedent(
+            view, who.anaphor, attribution.speaker_start, coreference, head=written, declared=who.anaphor_of
+        )
+        if resolved is None and attribution.speaker_resolved:
+            fallback = self.resolver.resolve(attribution.speaker_resolved, day)
+            if fallback is not None and fallback.resolved and fallback.status == "canonical":
+                resolved = fallback
+        if resolved is None:
+            return None
+        return Resolution(
+            resolved.actor,
+            resolved.speaker,
+            resolved.status,
+            resolved.kind,
+            "coreference",
+            0.8,
+            candidate=resolved.candidate,
+        )
+
+    def _antecedent(
+        self,
+        view: _SentenceView,
+        kind: str,
+        before: int,
+        coreference: Coreference,
+        head: str = "",
+        declared: tuple[str, ...] = (),
+    ) -> Resolution | None:
+        """The nearest fitting actor named before char ``before`` in this sentence, else in the article.
+        ``declared``: the watchlist actors that use this anaphor ("the movement" → Hamas), if any."""
+        if kind in ("organisation", "person", "any"):
+            for mention in reversed(view.mentions):
+                if mention.end > before or mention.via not in ("name", "alias"):
+                    continue
+                actor = mention.actor
+                if declared and actor.name not in declared:
+                    continue
+                if kind == "person" and actor.kind != "person":
+                    continue
+                if kind == "organisation" and not declared and actor.kind not in ("organisation", "group"):
+                    continue
+                return Resolution(
+                    actor.party,
+                    actor.name if actor.kind == "person" else None,
+                    "canonical",
+                    actor.kind,
+                    "coreference",
+                    0.8,
+                )
+        anaphor = Resolution("", None, "discovered", kind, "anaphor", 0.0, anaphor=kind, anaphor_of=declared)
+        return coreference.resolve(anaphor, head)
+
+    def _note_descriptions(self, view: _SentenceView, coreference: Coreference, day: date | None) -> None:
+        """Remember "a Palestinian official" named in passing, for a later "the official"."""
+        titles = title_words()
+        tokens = view.tokens
+        for mention in view.mentions:
+            if mention.via not in ("adjective", "place", "alias", "name") or mention.actor.kind == "person":
+                continue
+            for k in range(mention.last + 1, min(mention.last + 3, len(tokens))):
+                if tokens[k].norm in titles:
+                    start = _noun_phrase_start(tokens, k, view.mentions)
+                    if start is None:
+                        break
+                    written = _text(view, start, k)
+                    res = self.resolver.resolve(written, day)
+                    if res is not None and res.resolved:
+                        coreference.speakers.append((written.lower(), res))
+                    break
+
+    def _skip_cue(self, view: _SentenceView, cue: Cue) -> bool:
+        """Cues that are nobody's position here: passives ("put forward by"), verbs used as nouns ("Hamas's
+        latest offer", "a truce offer", "a proposed truce"), nouns that are the object of another cue
+        ("rejected accusations by")."""
+        tokens = view.tokens
+        after = cue.last + 1
+        if cue.form == "verb" and after < len(tokens) and tokens[after].norm == "by":
+            return True
+        if cue.form == "verb":
+            j = cue.first - 1
+            while j >= 0 and tokens[j].norm in _ADJECTIVE_FILLERS:
+                j -= 1
+            if j >= 0 and tokens[j].norm in _NOUN_MARKERS:
+                return True
+            word = tokens[cue.first].norm
+            base = cue.phrase.split()[0]
+            if word == base and j >= 0 and j == cue.first - 1:
+                before = tokens[j]
+                if (
+                    before.norm.isalpha()
+                    and before.norm not in _VERB_CONTEXT
+                    and before.norm not in _gap_words()
+                    and before.norm not in _PRONOUN_SUBJECTS
+                    and not before.norm.endswith("ly")
+                    and before.norm not in title_words()
+                    and not before.capitalised
+                ):
+                    return True  # "a truce offer", "bring back": a noun or a particle, not the verb
+        if cue.form == "noun":
+            for other in view.cues:
+                if (
+                    other.last < cue.first
+                    and cue.first - other.last <= 3
+                    and other.form in ("verb", "phrase")
+                ):
+                    return True
+        return False
+
+    def _holder(
+        self,
+        view: _SentenceView,
+        cue: Cue,
+        said: list[_Said],
+        owner: _Said | None,
+        main: _Candidate | None,
+        day: date | None,
+    ) -> _Candidate | None:
+        tokens = view.tokens
+        inside = None
+        for entry in said:
+            if (
+                entry.speech
+                and entry.first <= cue.first <= entry.last
+                and (inside is None or entry.first >= inside.first)
+            ):
+                inside = entry
+        own = next((e for e in said if e.cue_index == cue.first and e.who.resolved), None)
+        rules: list[str] = [f"cue:{cue.phrase}"]
+        if cue.negated:
+            rules.append("negated")
+        found = self._subject(view, cue, day, inside)
+        if found is not None and cue.form == "modal":
+            found = None  # "Hamas must accept it": the demand is the speaker's, not its subject's
+        if found is not None:
+            res, written, subject_index = found
+            if not res.resolved:
+                return None
+            if _nested(tokens, subject_index, inside):
+                return None  # "reports that Hamas had accepted", "claimed that X informed … that he accepted"
+            if inside is not None and subject_index >= inside.first:
+                same = inside.who.actor == res.actor
+                rules.append("content-subject" if same else "reported-third-party")
+                return _Candidate(
+                    resolution=res,
+                    speaker_text=written,
+                    stance=cue.stance,
+                    cue_first=cue.first,
+                    cue_last=cue.last,
+                    weight=cue.weight * (1.0 if same else 0.9),
+                    rules=rules,
+                    speech=inside.attribution.kind,
+                    quote=inside.attribution.quote,
+                    via=None if same and res.speaker == inside.who.speaker else _via(inside),
+                )
+            rules.append("subject-verb")
+            return _Candidate(
+                resolution=res,
+                speaker_text=written,
+                stance=cue.stance,
+                cue_first=cue.first,
+                cue_last=cue.last,
+                weight=cue.weight,
+                rules=rules,
+                speech="headline" if view.headline else "reported",
+            )
+        if own is not None and not _nested(tokens, own.cue_index, None):
+            rules.append("speaker-cue")
+            return self._from_said(own, cue, rules, 1.0)
+        if inside is not None:
+            nested = self._nested_speaker(view, cue, inside, day)
+            if nested is not None:
+                rules.append("nested-speech")
+                return self._from_said(nested, cue, rules, 0.9)
+            if not inside.who.resolved:
+                return None
+            rules.append("content-cue")
+            return self._from_said(inside, cue, rules, 1.0)
+        if owner is not None:
+            rules.append("continued-quote")
+            return self._from_said(owner, cue, rules, 0.9)
+        if main is not None and _participle_clause(tokens, cue):
+            rules.append("participle-of-main")
+            return _Candidate(
+                resolution=main.resolution,
+                speaker_text=main.speaker_text,
+                stance=cue.stance,
+                cue_first=cue.first,
+                cue_last=cue.last,
+                weight=cue.weight * 0.9,
+                rules=rules,
+                speech=main.speech,
+                via=main.via,
+            )
+        if cue.form == "noun" and cue.phrase.endswith(" by"):
+            agent = self._agent_after(view, cue, day)
+            if agent is not None:
+                rules.append("noun-by-agent")
+                return _Candidate(
+                    resolution=agent[0],
+                    speaker_text=agent[1],
+                    stance=cue.stance,
+                    cue_first=cue.first,
+                    cue_last=cue.last,
+                    weight=cue.weight,
+                    rules=rules,
+                )
+        return None
+
+    def _from_said(self, entry: _Said, cue: Cue, rules: list[str], factor: float) -> _Candidate:
+        return _Candidate(
+            resolution=entry.who,
+            speaker_text=entry.written,
+            stance=cue.stance,
+            cue_first=cue.first,
+            cue_last=cue.last,
+            weight=cue.weight * factor,
+            rules=rules,
+            speech=entry.attribution.kind,
+            quote=entry.attribution.quote,
+            via=entry.attribution.via,
+        )
+
+    def _nested_speaker(self, view: _SentenceView, cue: Cue, inside: _Said, day: date | None) -> _Said | None:
+        """A speech verb between the attribution and the cue ("… although Israeli officials have continued to
+        say they will stop only when …"): its own subject holds the stance."""
+        tokens = view.tokens
+        for k in range(cue.first - 1, inside.first - 1, -1):
+            if tokens[k].norm in _SPEECH_FORMS:
+                found = self._subject_before(view, k, day, None)
+                if found is not None and found[0].resolved:
+                    res, written, _ = found
+                    return _Said(inside.attribution, written, res, k + 1, cue.last, k, True)
+                return None
+        return None
+
+    def _agent_after(self, view: _SentenceView, cue: Cue, day: date | None) -> tuple[Resolution, str] | None:
+        """ "allegations by a Palestinian official that …" → a Palestinian official."""
+        tokens = view.tokens
+        k = cue.last + 1
+        end = k
+        while end < len(tokens) and end - k < 8 and tokens[end].norm not in {"that", ",", ";", ":", "."}:
+            end += 1
+        if end == k:
+            return None
+        written = _text(view, k, end - 1)
+        res = self.resolver.resolve(written, day)
+        if res is None or not res.resolved:
+            return None
+        return res, written
+
+    def _content_is_about_other(self, view: _SentenceView, entry: _Said) -> bool:
+        """ "Sources told Al Mayadeen that Hamas' response focused on …": the content reports another
+        actor's position, not the speaker's."""
+        tokens = view.tokens
+        k = entry.first
+        for t in range(entry.first, min(entry.first + 7, entry.last)):
+            if tokens[t].norm == "that":
+                k = t + 1
+                break
+        while k <= entry.last and tokens[k].norm in {"that", '"', "'", ","}:
+            k += 1
+        mention = next((m for m in view.mentions if m.first == k), None)
+        if mention is None or mention.via not in ("name", "alias"):
+            return False
+        return mention.actor.party != entry.who.actor
+
+    def _subject(
+        self, view: _SentenceView, cue: Cue, day: date | None, inside: _Said | None
+    ) -> tuple[Resolution, str, int] | None:
+        """The actor right before the cue (auxiliaries, adverbs and parentheticals skipped), resolved."""
+        return self._subject_before(view, cue.first, day, inside)
+
+    def _subject_before(
+        self, view: _SentenceView, index: int, day: date | None, inside: _Said | None
+    ) -> tuple[Resolution, str, int] | None:
+        tokens = view.tokens
+        gap = _gap_words()
+        j = index - 1
+        steps = 0
+        while j >= 0 and steps < 12:
+            norm = tokens[j].norm
+            if norm in gap or norm in _NEGATION_WORDS or (norm.endswith("ly") and len(norm) > 4):
+                j -= 1
+                steps += 1
+                continue
+            if norm == "to" and j > 0 and tokens[j - 1].norm in {"continued", "continue", "continues", "on"}:
+                # "have continued to say", "went on to say"
+                j -= 2 if tokens[j - 1].norm != "on" else 3
+                steps += 2
+                continue
+            if _is_date_word(tokens[j]):
+                j -= 1
+                steps += 1
+                continue
+            if norm == ",":
+                k = _parenthetical_start(tokens, j)
+                if k is not None:
+                    j = k - 1
+                    steps += 1
+                    continue
+                apposition = self._apposition(view, j, day)
+                if apposition is not None:
+                    return apposition
+            break
+        if j < 0:
+            return None
+        end = j
+        norm = tokens[end].norm
+        if norm in {"'s", "'"} and end > 0:
+            end -= 1  # "Israel's commitment to", "Hamas's demand for": the possessor holds the stance
+            norm = tokens[end].norm
+        if norm in _PRONOUN_SUBJECTS:
+            if end > 0 and tokens[end - 1].norm not in _OBJECT_TAKERS and tokens[end - 1].text[:1].isalpha():
+                return None  # "calling it unacceptable": an object, not a subject
+
+            kind = anaphor_kind(tokens[end].text) or "any"
+            if (
+                inside is not None
+                and end >= inside.first
+                and inside.who.resolved
+                and (kind != "person" or inside.who.kind == "person")
+            ):
+                return inside.who, tokens[end].text, end
+            res = self._antecedent(view, kind, tokens[end].start, self._coref)
+            return (res, tokens[end].text, end) if res is not None else None
+        start = _noun_phrase_start(tokens, end, view.mentions)
+        if start is None:
+            return None
+        written = _text(view, start, end)
+        res = self.resolver.resolve(written, day)
+        if res is None:
+            return None
+        if res.anaphor is not None:
+            kind = res.anaphor
+            if (
+                inside is not None
+                and start >= inside.first
+                and inside.who.resolved
+                and kind != "person"
+                and (
+                    not res.anaphor_of
+                    or inside.who.actor in {self.resolver.party_of(n) for n in res.anaphor_of}
+                )
+            ):
+                return inside.who, written, start
+            found = self._antecedent(
+                view, kind, tokens[start].start, self._coref, head=written, declared=res.anaphor_of
+            )
+            return (found, written, start) if found is not None else None
+        if res.status == "discovered" and res.rule == "description":
+            return None
+        return res, written, start
+
+    def _apposition(
+        self, view: _SentenceView, comma: int, day: date | None
+    ) -> tuple[Resolution, str, int] | None:
+        """ "The US envoy to the Middle East, Steve Witkoff, dismissed …": the name between commas."""
+        tokens = view.tokens
+        k = comma - 1
+        while k >= 0 and tokens[k].norm != "," and comma - k <= 5:
+            k -= 1
+        if k < 0 or tokens[k].norm != "," or k == comma - 1:
+            return None
+        if not all(t.capitalised or t.norm in {"-", "."} for t in tokens[k + 1 : comma]):
+            return None
+        begin = k
+        while begin > 0 and tokens[begin - 1].norm not in {",", ";", ":", '"'} and k - begin < 9:
+            begin -= 1
+        written = _text(view, begin, comma - 1)
+        res = self.resolver.resolve(written, day)
+        if res is None or not res.resolved or (res.status == "discovered" and res.rule == "description"):
+            return None
+        return res, written, begin
+
+    def _topic(self, view: _SentenceView, cue: Cue) -> str | None:
+        """The topic named nearest after the cue; for trailing predicates ("… were not true"), before it."""
+        spans = view.topics
+        tokens = view.tokens
+        after = [s for s in spans if s[0] > cue.last or (s[0] > cue.first and s[1] > cue.last)]
+        for first, last, key in after:
+            if tokens[first].norm in _transparent_nouns() or tokens[last].norm in _transparent_nouns():
+                continue
+            if _clause_break(tokens, cue.last, first):
+                break
+            return key
+        before = [s for s in spans if s[1] < cue.first]
+        if cue.form in ("adjective", "phrase") and before:
+            return before[-1][2]
+        for first, _last, key in after:
+            if not _clause_break(tokens, cue.last, first):
+                return key
+        return None
+
+    def _topic_in_span(self, view: _SentenceView, first: int, last: int) -> str | None:
+        for start, _, key in view.topics:
+            if first <= start <= last:
+                return key
+        return None
+
+    # --- building ------------------------------------------------------------------------------------
+
+    def _claim(self, candidate: _Candidate, view: _SentenceView, article: Article) -> Claim:
+        res = candidate.resolution
+        evidence = view.sentence.text
+        speaker = res.speaker
+        confidence = _confidence(candidate, self.watchlist is not None)
+        rules = (*candidate.rules, f"actor-{res.rule}")
+        if candidate.topic:
+            rules = (*rules, "topic")
+        if candidate.condition:
+            rules = (*rules, "condition")
+        return Claim(
+            claim_id=claim_id(res.actor, speaker, candidate.stance, candidate.topic, evidence),
+            actor=res.actor,
+            stance=candidate.stance,
+            polarity=POLARITY[candidate.stance],
+            evidence=evidence,
+            confidence=confidence,
+            speaker=speaker,
+            speaker_text=candidate.speaker_text,
+            actor_status=res.status,
+            topic=candidate.topic,
+            quote=candidate.quote,
+            speech=candidate.speech,
+            via=candidate.via,
+            condition=candidate.condition,
+            said_on=None,
+            rules=rules,
+        )
+
+
+@dataclass(slots=True)
+class _Said:
+    """An attribution with its speaker resolved and its content as token indexes of the sentence."""
+
+    attribution: Attribution
+    written: str
+    who: Resolution
+    first: int
+    last: int
+    cue_index: int
+    speech: bool  # a speech cue (say, tell, according to), not a stance verb read as one
+
+
+def _via(entry: _Said) -> str:
+    text = f"{entry.written} {entry.attribution.cue}".strip()
+    return f"{text} ({entry.attribution.via})" if entry.attribution.via else text
+
+
+def _text(view: _SentenceView, first: int, last: int) -> str:
+    base = view.sentence.start
+    return view.sentence.text[view.tokens[first].start - base : view.tokens[last].end - base]
+
+
+def _possessive(written: str) -> bool:
+    stripped = written.rstrip()
+    return stripped.endswith(("'s", "’s", "s'", "s’")) or stripped.endswith(("’", "'"))
+
+
+def _cue_token(tokens: Sequence[Token], attribution: Attribution) -> int:
+    """Index of the attribution's cue word, the occurrence nearest its speaker; -1 when absent."""
+    words = attribution.cue.lower().replace("’", "'").split()
+    if not words:
+        return -1
+    best, distance = -1, 10**9
+    for i, token in enumerate(tokens):
+        if token.norm == words[0]:
+            gap = min(abs(token.start - attribution.speaker_end), abs(token.end - attribution.speaker_start))
+            if gap < distance:
+                best, distance = i, gap
+    return best
+
+
+def _repair(view: _SentenceView, attributions: list[Attribution]) -> list[Attribution]:
+    """A sentence that opens with a quote and names its speaker after it ("“…,” Witkoff posted on X"): the
+    quote is the content, and speakers found inside the quote are not speakers."""
+    text = view.sentence.text
+    stripped = text.lstrip()
+    if not attributions or not stripped or stripped[0] not in '“"':
+        return attributions
+    opening = len(text) - len(stripped)
+    closing = max(text.rfind("”"), text.rfind('"', opening + 1))
+    if closing <= opening:
+        return attributions
+    base = view.sentence.start
+    quote_end = base + closing
+    after = [a for a in attributions if a.speaker_start > quote_end]
+    if not after:
+        return attributions
+    repaired = []
+    for attribution in attributions:
+        if attribution.speaker_start < quote_end:
+            continue
+        if attribution.content_start > quote_end or attribution.content_end - attribution.content_start < 3:
+            attribution = replace(
+                attribution,
+                content=text[opening + 1 : closing],
+                content_start=base + opening + 1,
+                content_end=quote_end,
+            )
+        repaired.append(attribution)
+    return repaired
+
+
+def _nested(tokens: Sequence[Token], subject_index: int, inside: _Said | None) -> bool:
+    """Whether a subject sits in a report inside the report ("claimed that X had informed … that he
+    accepted", "reports that Hamas had accepted"): nobody here states that position."""
+    start = inside.cue_index + 1 if inside is not None and inside.cue_index >= 0 else 0
+    thats = 0
+    for k in range(max(0, start), subject_index):
+        if tokens[k].norm == "that":
+            thats += 1
+            back = tokens[max(0, k - 6) : k]
+            if any(t.norm in _SPEECH_NOUNS for t in back):
+                return True
+    return thats >= 2
+
+
+def _confidence(candidate: _Candidate, watched: bool) -> float:
+    score = candidate.weight
+    res = candidate.resolution
+    if "speech-claim" in candidate.rules:
+        # a statement without a stance cue: worth the digest only when it is about a watched topic
+        score = 0.4 + (0.15 if candidate.topic else 0.0) + (0.05 if candidate.speech == "direct" else 0.0)
+        if candidate.speech == "according":
+            score -= 0.1
+    elif candidate.stance == "claim" and candidate.topic:
+        score += 0.05
+    if res.rule in ("fuzzy", "coreference"):
+        score -= 0.05
+    if candidate.topic is None and candidate.stance != "claim" and watched:
+        score -= 0.15
+    if res.status == "discovered" and watched:
+        score *= 0.5  # a speaker the watchlist does not follow: kept, but out of the digest by default
+    return round(max(0.05, min(0.99, score)), 3)
+
+
+def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
+    """One claim per (actor, topic) in a sentence: a stance beats a plain statement, the first cue wins
+    unless a later one is much surer."""
+    stanced_actors = {c.resolution.actor for c in candidates if c.stance != "claim"}
+    best: dict[tuple[str, str | None], _Candidate] = {}
+    for candidate in candidates:
+        actor = candidate.resolution.actor
+        if candidate.stance == "claim" and actor in stanced_actors:
+            continue
+        key = (actor, candidate.topic)
+        current = best.get(key)
+        if current is None or candidate.weight >= current.weight + 0.15:
+            best[key] = candidate
+    # A claim without a topic adds nothing when the same actor has a topical claim in the sentence.
+    topical = {actor for (actor, topic) in best if topic is not None}
+    return [c for (actor, topic), c in best.items() if topic is not None or actor not in topical]
+
+
+def _token_span(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int]:
+    first, last = len(tokens), -1
+    for i, token in enumerate(tokens):
+        if token.end > start and token.start < end:
+            first = min(first, i)
+            last = i
+    return first, last
+
+
+def _overlaps_cue(attribution: Attribution, cue: Cue, tokens: Sequence[Token]) -> bool:
+    """Whether the stance cue is the attribution's own cue word ("dismissed", "denied")."""
+    text = attribution.cue.lower()
+    if not text:
+        return False
+    words = [t.norm for t in tokens[cue.first : cue.last + 1]]
+    return any(w and (w == text or w in text.split() or text.startswith(w)) for w in words[:1]) and (
+        attribution.content_start >= tokens[cue.first].start
+    )
+
+
+def _participle_clause(tokens: Sequence[Token], cue: Cue) -> bool:
+    """ "…, affirming its commitment", "… but reaffirmed its call for": a verb right after a comma or a
+    conjunction shares the main clause's subject (for a noun cue, the verb that governs it)."""
+    i = cue.first
+    if cue.form == "noun" or tokens[i].norm in {"its", "their", "his", "her"}:
+        j = i - 1
+        while j >= 0 and (
+            tokens[j].norm in _DETERMINERS
+            or tokens[j].norm in _ADJECTIVE_FILLERS
+            or tokens[j].norm in {"continued", "renewed", "full", "firm", "strong"}
+        ):
+            j -= 1
+        if j < 0:
+            return False
+        i = j
+    word = tokens[i].norm
+    j = i - 1
+    while j >= 0 and tokens[j].norm in {"also", "while", "thereby", "even"}:
+        j -= 1
+    if j < 0:
+        return False
+    before = tokens[j].norm
+    if word.endswith("ing"):
+        return before in {",", "and", "but", ";"}
+    return before in {"and", "but"} and (word.endswith("ed") or word.endswith("s"))
+
+
+def _parenthetical_start(tokens: Sequence[Token], comma: int) -> int | None:
+    """Index of the comma opening ", the source said," / ", Axios reports," that ends at ``comma``."""
+    for k in range(comma - 1, max(-1, comma - 8), -1):
+        if tokens[k].norm == ",":
+            inner = {t.norm for t in tokens[k + 1 : comma]}
+            opener = tokens[k + 1].norm if k + 1 < comma else ""
+            if (
+                inner & _SPEECH_IN_PARENTHESIS
+                or inner <= _gap_words() | {"however", "though", "meanwhile"}
+                or (opener.endswith("ing") and not tokens[k + 1].capitalised)  # ", speaking to the Times,"
+                or opener in _PREPOSITIONS  # ", in coordination with the United States,"
+            ):
+                return k
+            return None
+    return None
+
+
+def _noun_phrase_start(tokens: Sequence[Token], end: int, mentions: Sequence[Mention]) -> int | None:
+    """Where the subject noun phrase ending at ``end`` starts, or None when ``end`` is no plausible head."""
+    head = tokens[end]
+    in_mention = next((m for m in mentions if m.first <= end <= m.last), None)
+    titles = title_words()
+    if (
+        in_mention is None
+        and not head.capitalised
+        and head.norm not in titles
+        and head.norm
+        not in {
+            "group",
+            "movement",
+            "organization",
+            "organisation",
+            "countries",
+            "mediators",
+            "statement",
+            "families",
+        }
+    ):
+        return None
+    start = end
+    j = end - 1
+    while j >= 0 and end - j <= 9:
+        token = tokens[j]
+        norm = token.norm
+        if norm in _DETERMINERS:
+            start = j
+            while start > 0 and tokens[start - 1].norm in _DETERMINERS:
+                start -= 1
+            break
+        if norm in _NP_STOP or not (token.text[:1].isalnum() or norm in {"'s", "'", "-"}):
+            if norm == "and" and j > 0 and tokens[j - 1].capitalised and tokens[j + 1].capitalised:
+                j -= 1
+                continue
+            break
+        start = j
+        j -= 1
+    # A sentence-initial capital is not a name by itself ("However", "Meanwhile").
+    while start < end and tokens[start].norm in {
+        "however",
+        "meanwhile",
+        "but",
+        "and",
+        "nevertheless",
+        "still",
+    }:
+        start += 1
+    return start
+
+
+def _is_date_word(token: Token) -> bool:
+    return token.norm.isdigit() or token.norm in {
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    }
+
+
+def _clause_break(tokens: Sequence[Token], after: int, before: int) -> bool:
+    """A clause boundary between two tokens: ";", ":", or a comma before "as", "while", "although"."""
+    for k in range(after + 1, before):
+        norm = tokens[k].norm
+        if norm in {";", ":"} or norm in {"although", "whereas", "though"}:
+            return True
+        if norm == "," and k + 1 < before and tokens[k + 1].norm in {"as", "while", "which", "who", "but"}:
+            return True
+    return False
+
+
+def _condition(tokens: Sequence[Token], cue: Cue) -> str | None:
+    """ "responded positively with some requested amendments" → "with some requested amendments";
+    "agreed in principle" → "in principle"."""
+    if cue.stance not in ("accept", "commit", "support"):
+        return None
+    window = tokens[cue.last + 1 : cue.last + 8]
+    words = [t.norm for t in window]
+    if words[:2] == ["in", "principle"]:
+        return "in principle"
+    for i, word in enumerate(words):
+        if word in {'"', "'"}:
+            continue
+        if word == "with":
+            for k in range(i + 1, min(i + 5, len(window))):
+                if words[k] in _condition_words():
+                    return " ".join(t.text for t in window[i : k + 1])
+            return None
+        if word in {"on", "provided", "if", "as", "subject"} and i + 1 < len(words):
+            if word == "on" and words[i + 1] == "condition":
+                return " ".join(t.text for t in window[i:])
+            if word in {"provided", "subject"}:
+                return " ".join(t.text for t in window[i:])
+        if i > 2:
+            break
+    return None
+
+
+def extract_claims(
+    article: Article, watchlist: Watchlist | None, attributions: Sequence[Attribution] | None = None
+) -> ExtractionResult:
+    """Claims of one article (attributions computed when not given)."""
+    return _extractor(watchlist).extract(article, attributions)
+
+
+_CACHE: dict[int, ClaimExtractor] = {}
+
+
+def _extractor(watchlist: Watchlist | None) -> ClaimExtractor:
+    key = id(watchlist)
+    extractor = _CACHE.get(key)
+    if extractor is None or extractor.watchlist is not watchlist:
+        extractor = ClaimExtractor(watchlist)
+        _CACHE.clear()
+        _CACHE[key] = extractor
+    return extractor
