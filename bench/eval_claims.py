@@ -109,7 +109,7 @@ def main() -> int:
     if args.show:
         for row in rows:
             print(
-                f"{row['doc'][:3]} {row['actor']:>22} {row['stance']:>8} {row['topic']!s:>20} "
+                f"{str(row['doc'])[:3]} {row['actor']:>22} {row['stance']:>8} {row['topic']!s:>20} "
                 f"{row['confidence']:.2f} | {str(row['evidence'])[:90]}"
             )
         for gold in result["missed"]:
