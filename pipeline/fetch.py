@@ -399,6 +399,11 @@ class Fetcher:
                 record("retry", error=f"{error}; retrying in {delay:.2f}s")
                 self._sleep(delay)
                 continue
+            except Exception as exc:  # an odd server (bad Location, broken headers) must not stop the batch
+                log.warning("%s: unexpected %s while fetching", url, type(exc).__name__, exc_info=True)
+                error = f"unexpected {type(exc).__name__}: {exc}"
+                index = record("failed", error=error)
+                return Fetched(url=url, outcome="failed", error=error, log_index=index)
 
             status, size = response.status, len(response.body)
             content_type = response.headers.get("content-type")
@@ -705,7 +710,7 @@ def fetch_sources(
                 parsed = parse_feed(
                     fetched.body, url=fetched.final_url or source.url, content_type=fetched.content_type
                 )
-            except ValueError as exc:
+            except Exception as exc:  # "not a feed", or the parser failing on odd bytes
                 fetcher.amend(fetched.log_index, outcome="unusable", error=str(exc))
                 feed_state[source.name] = "failed"
                 tally.failed += 1

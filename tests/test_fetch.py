@@ -407,3 +407,22 @@ def test_per_host_delay_spaces_request_starts(http_server: FaultServer) -> None:
     assert len(starts) == 4
     # The client spaces starts by 0.1 s; the margin absorbs how late each request reaches the server.
     assert all(b - a >= 0.08 for a, b in pairwise(starts))
+
+
+def test_redirects_to_other_schemes_or_broken_locations_fail_only_their_source(
+    http_server: FaultServer,
+) -> None:
+    to_ftp = http_server.route(
+        "/to-ftp", Reply(302, headers={"Location": "ftp://files.example.org/feed.xml"})
+    )
+    broken = http_server.route("/broken-location", Reply(302, headers={"Location": "http://[::1/feed"}))
+    good = http_server.url("/pages/titan-map.html")
+    sources = [Source("FTP", to_ftp, "feed"), Source("Broken", broken, "feed"), Source("Titan", good, "page")]
+    batch = fetch_sources(sources, _settings(), {}, "run-1")
+    assert _rows(batch, to_ftp)[-1].outcome == "refused"
+    assert "redirect to ftp://files.example.org/feed.xml: only http and https" in (
+        _summary(batch, "FTP").error or ""
+    )
+    assert _rows(batch, broken)[-1].outcome == "failed"
+    assert "Invalid URL in location header" in (_summary(batch, "Broken").error or "")
+    assert [d.doc for d in batch.documents] == [good]
