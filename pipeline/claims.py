@@ -209,6 +209,10 @@ _SPEECH_NOUNS = frozenset(
         "speculation",
     }
 )
+_POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our", "my"})
+_NOUN_MODIFIERS = frozenset(
+    {"continued", "renewed", "full", "firm", "strong", "clear", "unwavering", "ongoing"}
+)
 _PREPOSITIONS = frozenset(
     {"in", "with", "on", "at", "after", "for", "amid", "despite", "during", "under", "from"}
 )
@@ -569,6 +573,32 @@ class ClaimExtractor:
                     and not before.capitalised
                 ):
                     return True  # "a truce offer", "bring back": a noun or a particle, not the verb
+        k = cue.first - 1
+        while k >= 0 and tokens[k].norm in {
+            "had",
+            "has",
+            "have",
+            "would",
+            "will",
+            "could",
+            "had",
+            "did",
+            "is",
+            "was",
+        }:
+            k -= 1
+        if cue.form == "verb" and k >= 1:
+            subject, before = tokens[k], tokens[k - 1]
+            if (
+                subject.norm in _PRONOUN_SUBJECTS
+                and before.norm.isalpha()
+                and not before.capitalised
+                and before.norm not in _NP_STOP
+                and before.norm not in _OBJECT_TAKERS
+                and before.norm not in _gap_words()
+                and not before.norm.endswith(("ed", "ing", "ly"))
+            ):
+                return True  # "the framework proposal we put forward": a relative clause, background
         if cue.form == "noun":
             for other in view.cues:
                 if (
@@ -740,17 +770,38 @@ class ClaimExtractor:
     def _subject(
         self, view: _SentenceView, cue: Cue, day: date | None, inside: _Said | None
     ) -> tuple[Resolution, str, int] | None:
-        """The actor right before the cue (auxiliaries, adverbs and parentheticals skipped), resolved."""
-        return self._subject_before(view, cue.first, day, inside)
+        """The actor right before the cue (auxiliaries, adverbs and parentheticals skipped), resolved. For a
+        noun cue, the possessor ("Israel's commitment to") or the subject of the governing verb ("Qatar
+        and Egypt … affirm their intention to")."""
+        tokens = view.tokens
+        if cue.form != "noun" and tokens[cue.first].norm not in _POSSESSIVE_PRONOUNS:
+            return self._subject_before(view, cue.first, day, inside)
+        j = cue.first - 1 if tokens[cue.first].norm not in _POSSESSIVE_PRONOUNS else cue.first - 1
+        while j >= 0 and (tokens[j].norm in _ADJECTIVE_FILLERS or tokens[j].norm in _NOUN_MODIFIERS):
+            j -= 1
+        if j >= 0 and tokens[j].norm in {"'s", "'"}:
+            if cue.stance == "accuse":
+                return None  # "Hamas's failure to": the possessor is the target, not the accuser
+            return self._subject_before(view, j + 1, day, inside, possessor=True)
+        while j >= 0 and (tokens[j].norm in _DETERMINERS or tokens[j].norm in _POSSESSIVE_PRONOUNS):
+            j -= 1
+        if (
+            j >= 0
+            and tokens[j].norm.isalpha()
+            and not tokens[j].capitalised
+            and tokens[j].norm not in _NP_STOP
+        ):
+            return self._subject_before(view, j, day, inside)  # the governing verb's subject
+        return None
 
     def _subject_before(
-        self, view: _SentenceView, index: int, day: date | None, inside: _Said | None
+        self, view: _SentenceView, index: int, day: date | None, inside: _Said | None, possessor: bool = False
     ) -> tuple[Resolution, str, int] | None:
         tokens = view.tokens
         gap = _gap_words()
         j = index - 1
         steps = 0
-        while j >= 0 and steps < 12:
+        while j >= 0 and steps < 12 and not possessor:
             norm = tokens[j].norm
             if norm in gap or norm in _NEGATION_WORDS or (norm.endswith("ly") and len(norm) > 4):
                 j -= 1
@@ -978,9 +1029,8 @@ def _repair(view: _SentenceView, attributions: list[Attribution]) -> list[Attrib
 def _nested(tokens: Sequence[Token], subject_index: int, inside: _Said | None) -> bool:
     """Whether a subject sits in a report inside the report ("claimed that X had informed … that he
     accepted", "reports that Hamas had accepted"): nobody here states that position."""
-    start = inside.cue_index + 1 if inside is not None and inside.cue_index >= 0 else 0
     thats = 0
-    for k in range(max(0, start), subject_index):
+    for k in range(subject_index):
         if tokens[k].norm == "that":
             thats += 1
             back = tokens[max(0, k - 6) : k]
@@ -1075,7 +1125,7 @@ def _participle_clause(tokens: Sequence[Token], cue: Cue) -> bool:
 
 def _parenthetical_start(tokens: Sequence[Token], comma: int) -> int | None:
     """Index of the comma opening ", the source said," / ", Axios reports," that ends at ``comma``."""
-    for k in range(comma - 1, max(-1, comma - 8), -1):
+    for k in range(comma - 1, max(-1, comma - 11), -1):
         if tokens[k].norm == ",":
             inner = {t.norm for t in tokens[k + 1 : comma]}
             opener = tokens[k + 1].norm if k + 1 < comma else ""

@@ -230,7 +230,9 @@ def _load_verb_forms(path: Path) -> dict[str, tuple[str, ...]]:
 def _verb_forms(verb: str, irregular: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     if verb in irregular:
         return irregular[verb]
-    if verb.endswith("e") and not verb.endswith(("ee", "ye")):
+    if verb.endswith(("ee", "ye")):
+        return verb, verb + "s", verb + "d", verb + "ing"
+    if verb.endswith("e"):
         return verb, verb + "s", verb + "d", verb[:-1] + "ing"
     if verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
         return verb, verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"
