@@ -323,6 +323,10 @@ class ActorResolver:
             return None
         tokens = tokenize(description)
         mentions = self.mentions(tokens)
+        # A person named anywhere in the speaker ("the US envoy to the Middle East, Steve Witkoff") wins.
+        for m in self.mentions(tokenize(text)):
+            if m.actor.kind == "person" and m.via in ("name", "alias"):
+                return Resolution(m.actor.party, m.actor.name, "canonical", "person", "alias")
         named = any(m.via in ("name", "alias") for m in mentions)
         anaphor = None if named else anaphor_kind(text)
         if anaphor is not None:

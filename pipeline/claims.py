@@ -581,7 +581,6 @@ class ClaimExtractor:
             "would",
             "will",
             "could",
-            "had",
             "did",
             "is",
             "was",
@@ -776,7 +775,7 @@ class ClaimExtractor:
         tokens = view.tokens
         if cue.form != "noun" and tokens[cue.first].norm not in _POSSESSIVE_PRONOUNS:
             return self._subject_before(view, cue.first, day, inside)
-        j = cue.first - 1 if tokens[cue.first].norm not in _POSSESSIVE_PRONOUNS else cue.first - 1
+        j = cue.first - 1
         while j >= 0 and (tokens[j].norm in _ADJECTIVE_FILLERS or tokens[j].norm in _NOUN_MODIFIERS):
             j -= 1
         if j >= 0 and tokens[j].norm in {"'s", "'"}:
@@ -888,7 +887,7 @@ class ClaimExtractor:
         if not all(t.capitalised or t.norm in {"-", "."} for t in tokens[k + 1 : comma]):
             return None
         begin = k
-        while begin > 0 and tokens[begin - 1].norm not in {",", ";", ":", '"'} and k - begin < 9:
+        while begin > 0 and tokens[begin - 1].norm not in {",", ";", ":", '"'} | _NP_STOP and k - begin < 9:
             begin -= 1
         written = _text(view, begin, comma - 1)
         res = self.resolver.resolve(written, day)
@@ -901,9 +900,9 @@ class ClaimExtractor:
         spans = view.topics
         tokens = view.tokens
         after = [s for s in spans if s[0] > cue.last or (s[0] > cue.first and s[1] > cue.last)]
-        for first, last, key in after:
-            if tokens[first].norm in _transparent_nouns() or tokens[last].norm in _transparent_nouns():
-                continue
+        for first, _last, key in after:
+            if tokens[first].norm in _transparent_nouns():
+                continue  # "alterations made to the proposal": the topic is the proposal's
             if _clause_break(tokens, cue.last, first):
                 break
             return key
@@ -1033,9 +1032,12 @@ def _nested(tokens: Sequence[Token], subject_index: int, inside: _Said | None) -
     for k in range(subject_index):
         if tokens[k].norm == "that":
             thats += 1
-            back = tokens[max(0, k - 6) : k]
-            if any(t.norm in _SPEECH_NOUNS for t in back):
-                return True
+            for b in range(k - 1, max(-1, k - 7), -1):
+                norm = tokens[b].norm
+                if norm in _SPEECH_NOUNS:
+                    return True  # "reports earlier in the day that …"
+                if not norm.isalpha() or norm.endswith(("ing", "ed")):
+                    break
     return thats >= 2
 
 
