@@ -261,6 +261,9 @@ def clean_document(raw: RawDocument) -> Article:
     """Normalise, drop boilerplate lines, split into sentences; ids and hashes for dedupe and re-runs."""
     normalised = normalise_text(raw.text)
     title = normalise_text(raw.title).replace("\n", " ").strip() if raw.title else None
+    if title:
+        # "Headline - Site Name" from a page's <title>: the site is Article.source already.
+        title = _without_site_suffix(title, None, _site_names(raw))
     title_key = _comparable(title) if title else None
     kept, dropped, byline_author, headline = _clean_lines(normalised.split("\n"), raw, title_key or None)
     text = "\n".join(kept)
