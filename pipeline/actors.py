@@ -113,60 +113,16 @@ _LOWER_NAME_PARTS = frozenset(
         "&",
     }
 )
-# Capitalised at a sentence start, but never a name.
-_NOT_NAMES = (
-    _DETERMINERS
-    | frozenset(_PRONOUNS)
-    | frozenset(
-        [
-            "no",
-            "not",
-            "this",
-            "that",
-            "these",
-            "those",
-            "there",
-            "here",
-            "however",
-            "meanwhile",
-            "but",
-            "and",
-            "if",
-            "when",
-            "what",
-            "which",
-            "while",
-            "after",
-            "before",
-            "although",
-            "though",
-            "any",
-            "every",
-            "all",
-            "both",
-            "each",
-            "nevertheless",
-            "still",
-            "also",
-            "then",
-            "according",
-            "earlier",
-            "later",
-            "despite",
-            "amid",
-            "as",
-            "in",
-            "on",
-            "at",
-            "for",
-            "with",
-            "from",
-            "by",
-            "to",
-            "of",
-        ]
-    )
-)
+
+
+@lru_cache(maxsize=1)
+def _not_names() -> frozenset[str]:
+    """Capitalised at a sentence start or as an honorific, but never a name: "However", "Mr", "Tuesday"."""
+    lines = (DATA / "actor_not_names.txt").read_text(encoding="utf-8").splitlines()
+    words = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    return frozenset(words) | _DETERMINERS | frozenset(_PRONOUNS)
+
+
 _CUT_AT = re.compile(
     r",|\(|\bwho\b|\bwhich\b|\bthat\b|\bspeaking\b|\btalking\b|\bquoted\b|\bcited\b", re.IGNORECASE
 )
@@ -416,8 +372,8 @@ class ActorResolver:
         nationality = _nationality(whole)
         person = _person_after_title(whole)
         if person is not None:
-            party = nationality or _proper_name(whole, skip_nationalities=True, stop_at_title=True)
-            return Resolution(party or person, person, "discovered", "person", "title-name", 0.7)
+            # Without a watchlist a person speaks for their country when the text gives one, else themself.
+            return Resolution(nationality or person, person, "discovered", "person", "title-name", 0.7)
         name = _proper_name(tokens)
         has_title = any(t.norm in title_words() for t in tokens)
         if name is not None and not has_title:
@@ -495,31 +451,38 @@ def _person_after_title(tokens: Sequence[Token]) -> str | None:
 def _proper_name(
     tokens: Sequence[Token], skip_nationalities: bool = False, stop_at_title: bool = False
 ) -> str | None:
-    """The first run of capitalised words ("Basem Naim", "Caliber.Az"), name particles allowed inside."""
+    """The last run of capitalised words, the head of a description ("Presidential candidate Hillary
+    Clinton" → "Hillary Clinton", "a senior Hamas official" → "Hamas"); honorifics and titles dropped.
+    None for all-caps text, where capitals say nothing."""
+    letters = [t for t in tokens if t.text[:1].isalpha()]
+    if letters and sum(t.text.isupper() and len(t.text) > 1 for t in letters) > 0.6 * len(letters):
+        return None
     nationalities = _nationalities()
+    titles = title_words()
+    runs: list[list[Token]] = []
     run: list[Token] = []
     for token in tokens:
-        if token.capitalised and token.norm not in _NOT_NAMES:
-            if skip_nationalities and (token.norm,) in nationalities:
-                if run:
-                    break
-                continue
-            if token.norm in title_words():
-                if run and stop_at_title:
-                    break
-                if not run:
-                    continue
+        capital = token.capitalised and token.norm not in _not_names()
+        if capital and skip_nationalities and (token.norm,) in nationalities:
+            capital = False
+        if capital and token.norm in titles:
+            capital = False  # "Prime Minister", "Leader": a title, not the name
+        if capital or (run and (token.norm in _LOWER_NAME_PARTS or token.norm == ".")):
             run.append(token)
-        elif run and (token.norm in _LOWER_NAME_PARTS or token.norm == "."):
-            run.append(token)
-        elif run:
-            break
-    while run and (run[-1].norm in _LOWER_NAME_PARTS or run[-1].norm == "."):
-        run.pop()
-    if not run:
-        return None
-    text = " ".join(t.text for t in run).replace(" . ", ".").replace(" .", ".")
-    return text
+        else:
+            if run:
+                runs.append(run)
+                if stop_at_title:
+                    break
+            run = []
+    if run:
+        runs.append(run)
+    for found in reversed(runs):
+        while found and (found[-1].norm in _LOWER_NAME_PARTS or found[-1].norm == "."):
+            found.pop()
+        if found:
+            return " ".join(t.text for t in found).replace(" .", ".")
+    return None
 
 
 class Coreference:

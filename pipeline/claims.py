@@ -209,6 +209,7 @@ _SPEECH_NOUNS = frozenset(
         "speculation",
     }
 )
+_BE_FORMS = frozenset({"be", "been", "being", "is", "are", "was", "were", "get", "got", "gets"})
 _POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our", "my"})
 _NOUN_MODIFIERS = frozenset(
     {"continued", "renewed", "full", "firm", "strong", "clear", "unwavering", "ongoing"}
@@ -222,6 +223,7 @@ _OBJECT_TAKERS = frozenset(
 _SPEECH_FORMS = frozenset(
     {"say", "says", "said", "saying", "tell", "tells", "told", "state", "states", "stated"}
 )
+_CAPITALISED_REST = re.compile(r"(?:\s+[A-Z][\w'’\-]*)+")
 # What may follow a speaker and still belong to it: "one official in Jerusalem", "a source close to Hamas".
 _SPEAKER_TAIL = re.compile(
     r"(?:,)?\s+(?:in|from|close\s+to|within|inside|at)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*"
@@ -309,10 +311,20 @@ class ClaimExtractor:
         occurrences: dict[str, ClaimOccurrence] = {}
         discovered: dict[str, Actor] = {}
         candidates_seen: dict[tuple[str, str], tuple[str, str, float, str]] = {}
+        pending: Attribution | None = None  # the speaker of a quote still open (when attribution gave none)
         for sentence in article.sentences:
             sentence_attributions = by_sentence.get(sentence.index, [])
-            quote_owner = continuing.get(sentence.index)
+            quote_owner = continuing.get(sentence.index) or pending
+            if pending is not None and _closes_quote(sentence.text):
+                pending = None
+            if not sentence_attributions:
+                fallback = _fallback_attribution(sentence)
+                if fallback is not None:
+                    sentence_attributions = [fallback]
+                    if _opens_quote(sentence.text) and not continuing.get(sentence.index + 1):
+                        pending = fallback
             if not sentence_attributions and quote_owner is None and not self._may_hold_cue(sentence.text):
+                self._note_names(sentence.text, coreference)
                 continue
             view = self._view(article, sentence)
             found = self._sentence_claims(view, sentence_attributions, quote_owner, coreference, article)
@@ -348,6 +360,14 @@ class ClaimExtractor:
         )
 
     # --- per sentence --------------------------------------------------------------------------------
+
+    def _note_names(self, text: str, coreference: Coreference) -> None:
+        """A sentence without cues still names actors that a later "the group" or "he" may mean."""
+        if not text or self.resolver.watchlist is None:
+            return
+        tokens = tokenize(text)
+        for mention in self.resolver.mentions(tokens):
+            coreference.note_mention(mention)
 
     def _may_hold_cue(self, text: str) -> bool:
         """Cheap prefilter: some lower-cased word of the sentence starts a stance cue."""
@@ -459,7 +479,12 @@ class ClaimExtractor:
         written = attribution.speaker_text
         offset = attribution.speaker_end - view.sentence.start
         if 0 <= offset <= len(view.sentence.text):
-            match = _SPEAKER_TAIL.match(view.sentence.text, offset)
+            text = view.sentence.text
+            rest = _CAPITALISED_REST.match(text, offset)
+            if rest is not None and written[-1:].isalpha() and written.split()[-1][:1].isupper():
+                written = written + rest.group(0)  # "the United" + " States": a name cut short
+                offset = rest.end()
+            match = _SPEAKER_TAIL.match(text, offset)
             if match is not None:
                 written = written + match.group(0)
         return written
@@ -553,6 +578,17 @@ class ClaimExtractor:
         after = cue.last + 1
         if cue.form == "verb" and after < len(tokens) and tokens[after].norm == "by":
             return True
+        if cue.form == "verb" and (
+            tokens[cue.first].norm.endswith(("ed", "en"))
+            or tokens[cue.first].norm in {"held", "made", "put", "sought", "given", "set", "taken"}
+        ):
+            k = cue.first - 1
+            while k >= 0 and (
+                tokens[k].norm.endswith("ly") or tokens[k].norm in {"not", "never", "also", "then"}
+            ):
+                k -= 1
+            if k >= 0 and tokens[k].norm in _BE_FORMS:
+                return True  # "would be considered", "was rejected": the subject is what the verb acts on
         if cue.form == "verb":
             j = cue.first - 1
             while j >= 0 and tokens[j].norm in _ADJECTIVE_FILLERS:
@@ -1025,6 +1061,81 @@ def _repair(view: _SentenceView, attributions: list[Attribution]) -> list[Attrib
     return repaired
 
 
+_SPEECH_VERB_GROUP = (
+    r"(?:said|says|added|adds|stated|states|wrote|writes|posted|explained|insisted|stressed|noted|warned)"
+)
+_SPEAKER_NP = (
+    r"(?P<speaker>(?:[A-Z][\w'’.\-]*|an?|the|one|two|some|several|top|senior|[a-z]+)(?:\s+[\w'’.\-]+){0,7}?)"
+)
+# "…,” said one official in Jerusalem." / "…, said Whitcoff."
+_INVERTED = re.compile(
+    r"[,”\"’]\s*[”\"]?\s*(?P<cue>" + _SPEECH_VERB_GROUP + r")\s+" + _SPEAKER_NP + r"\s*(?:[.,;]|$)"
+)
+# "…,” the official said." / "…,” Witkoff posted on X."
+_TRAILING = re.compile(
+    r"[,”\"]\s*[”\"]?\s*(?P<speaker>(?:[Tt]he\s+|[Aa]n?\s+|[Oo]ne\s+)?(?:[A-Z][\w'’.\-]*|he|she|they|we|it)"
+    r"(?:\s+[A-Z][\w'’.\-]*|\s+(?:official|source|spokesman|spokeswoman|spokesperson|minister|statement))*)"
+    r"\s+(?P<cue>" + _SPEECH_VERB_GROUP + r")\b"
+)
+
+
+def _fallback_attribution(sentence: Sentence) -> Attribution | None:
+    """The commonest quote shapes, for sentences the attribution stage left without a speaker."""
+    text = sentence.text
+    if "said" not in text and "says" not in text and "add" not in text and not any(c in text for c in '”"'):
+        return None
+    for pattern in (_INVERTED, _TRAILING):
+        match = pattern.search(text)
+        if match is None or match.start() == 0:
+            continue
+        speaker = match.group("speaker").strip()
+        content_end = match.start()
+        start = sentence.start
+        opening = len(text) - len(text.lstrip(" “\"‘'"))
+        return Attribution(
+            sentence_index=sentence.index,
+            speaker_text=speaker,
+            speaker_start=start + match.start("speaker"),
+            speaker_end=start + match.start("speaker") + len(speaker),
+            cue=match.group("cue"),
+            cue_lemma=_SPEECH_LEMMAS.get(match.group("cue"), match.group("cue")),
+            content=text[opening:content_end],
+            content_start=start + opening,
+            content_end=start + content_end,
+            kind="direct" if text.lstrip()[:1] in '“"' else "reported",
+            confidence=0.6,
+            quote=text[opening:content_end].strip(' ,”"') if text.lstrip()[:1] in '“"' else None,
+        )
+    return None
+
+
+_SPEECH_LEMMAS = {
+    "said": "say",
+    "says": "say",
+    "added": "add",
+    "adds": "add",
+    "stated": "state",
+    "states": "state",
+    "wrote": "write",
+    "writes": "write",
+    "posted": "post",
+    "explained": "explain",
+    "insisted": "insist",
+    "stressed": "stress",
+    "noted": "note",
+    "warned": "warn",
+}
+
+
+def _opens_quote(text: str) -> bool:
+    return text.count("“") > text.count("”")
+
+
+def _closes_quote(text: str) -> bool:
+    """Whether a sentence ends a quote opened before it (a closing mark it did not open itself)."""
+    return text.count("”") > text.count("“") or ("”" in text and not text.lstrip().startswith("“"))
+
+
 def _nested(tokens: Sequence[Token], subject_index: int, inside: _Said | None) -> bool:
     """Whether a subject sits in a report inside the report ("claimed that X had informed … that he
     accepted", "reports that Hamas had accepted"): nobody here states that position."""
@@ -1057,6 +1168,8 @@ def _confidence(candidate: _Candidate, watched: bool) -> float:
         score -= 0.15
     if res.status == "discovered" and watched:
         score *= 0.5  # a speaker the watchlist does not follow: kept, but out of the digest by default
+    elif res.status == "discovered" and res.rule == "description":
+        score *= 0.7  # "leaders", "fact-checkers": nobody in particular
     return round(max(0.05, min(0.99, score)), 3)
 
 
