@@ -51,7 +51,7 @@ _DELETED = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 _TRANSLATE: dict[int, str | None] = {ord(c): " " for c in _SPACES}
 _TRANSLATE.update({ord(c): None for c in _DELETED})
 _TRANSLATE.update({ord(c): "\n" for c in "\u2028\u2029\x0b\x0c\x85"})
-_TRANSLATE.update({c: None for c in range(0x20) if c not in (0x0A, 0x0D)})
+_TRANSLATE.update({c: None for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)})
 _TRANSLATE[0x7F] = None
 # Most texts hold none of the characters above: one search is far cheaper than ``str.translate``.
 _NEEDS_TRANSLATE = re.compile("[" + re.escape("".join(chr(c) for c in _TRANSLATE)) + "]")
