@@ -471,7 +471,7 @@ class ClaimExtractor:
                 )
             )
         self._note_descriptions(view, coreference, day)
-        return _merge(candidates)
+        return _merge(candidates, by_stance=self.watchlist is None)
 
     def _extend_speaker(self, view: _SentenceView, attribution: Attribution) -> str:
         """ "one official" + " in Jerusalem", "a source" + " close to Hamas": the place or affiliation the
@@ -869,7 +869,14 @@ class ClaimExtractor:
             end -= 1  # "Israel's commitment to", "Hamas's demand for": the possessor holds the stance
             norm = tokens[end].norm
         if norm in _PRONOUN_SUBJECTS:
-            if end > 0 and tokens[end - 1].norm not in _OBJECT_TAKERS and tokens[end - 1].text[:1].isalpha():
+            if (
+                end == index - 1
+                and end > 0
+                and tokens[index].norm not in _gap_words()
+                and tokens[end - 1].norm not in _OBJECT_TAKERS
+                and tokens[end - 1].text[:1].isalpha()
+                and not tokens[index].norm.endswith(("ed", "s", "ing"))
+            ):
                 return None  # "calling it unacceptable": an object, not a subject
 
             kind = anaphor_kind(tokens[end].text) or "any"
@@ -1173,7 +1180,7 @@ def _confidence(candidate: _Candidate, watched: bool) -> float:
     return round(max(0.05, min(0.99, score)), 3)
 
 
-def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
+def _merge(candidates: list[_Candidate], by_stance: bool = False) -> list[_Candidate]:
     """One claim per (actor, topic) in a sentence: a stance beats a plain statement, the first cue wins
     unless a later one is much surer."""
     stanced_actors = {c.resolution.actor for c in candidates if c.stance != "claim"}
@@ -1182,13 +1189,14 @@ def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
         actor = candidate.resolution.actor
         if candidate.stance == "claim" and actor in stanced_actors:
             continue
-        key = (actor, candidate.topic)
+        # Without topics (no watchlist) distinct stances of one actor are distinct claims.
+        key = (actor, candidate.stance if by_stance and candidate.topic is None else candidate.topic)
         current = best.get(key)
         if current is None or candidate.weight >= current.weight + 0.15:
             best[key] = candidate
     # A claim without a topic adds nothing when the same actor has a topical claim in the sentence.
-    topical = {actor for (actor, topic) in best if topic is not None}
-    return [c for (actor, topic), c in best.items() if topic is not None or actor not in topical]
+    topical = {c.resolution.actor for c in best.values() if c.topic is not None}
+    return [c for c in best.values() if c.topic is not None or c.resolution.actor not in topical]
 
 
 def _token_span(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int]:

@@ -44,6 +44,7 @@ _CONTRACTIONS = (
     ("'d", "would"),
     ("'m", "am"),
 )
+_IS_CONTRACTED = frozenset({"it", "he", "she", "that", "there", "what", "who", "where", "here", "this"})
 _IRREGULAR_NOT = {"won": "will", "can": "can", "shan": "shall", "ain": "is"}
 
 
@@ -78,6 +79,11 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
 def _split_contraction(raw: str, norm: str, start: int) -> list[Token]:
     if norm.endswith("'s"):
         cut = len(norm) - 2
+        if norm[:cut] in _IS_CONTRACTED:  # "it's", "there's": is, not a possessive
+            return [
+                Token(raw[:cut], norm[:cut], start, start + cut),
+                Token(raw[cut:], "is", start + cut, start + len(raw)),
+            ]
         return [
             Token(raw[:cut], norm[:cut], start, start + cut),
             Token(raw[cut:], "'s", start + cut, start + len(raw)),

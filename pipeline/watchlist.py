@@ -135,9 +135,8 @@ def parse_watchlist(data: dict[str, Any], source: str = "<watchlist>") -> Watchl
     if duplicates:
         raise WatchlistError(f"{source}: actor names must be unique, repeated: {', '.join(duplicates)}")
     known = set(names)
-    parties = {a.party for a in actors}
     for actor in actors:
-        if actor.party not in known and actor.party not in parties:
+        if actor.party not in known:
             raise WatchlistError(f"{source}: actor {actor.name!r}: party {actor.party!r} is not an actor")
     topics = tuple(_parse_topic(item, source, i) for i, item in enumerate(topics_data))
     keys = [t.key for t in topics]
