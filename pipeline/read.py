@@ -227,8 +227,10 @@ def _read_one(
 ) -> RawDocument | ReadProblem:
     try:
         data = file.read_bytes()
-        if not data.strip():
+        if not data:
             raise _Unreadable("empty file")
+        if not data.strip():
+            raise _Unreadable("no text (only whitespace)")
         if file.suffix.lower() in HTML_SUFFIXES:
             raw = _html_document(data, doc, entry, fast_html)
         else:
