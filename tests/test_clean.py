@@ -188,6 +188,10 @@ def test_lines_of_articles_that_look_like_furniture_are_kept() -> None:
         "Share prices in Tel Aviv rose after the announcement.",
         "Comments by the envoy drew criticism from both sides.",
         "Source: a Palestinian official close to the negotiations told reporters the talks had stalled.",
+        "Copyright infringement suits rose in 2019, the report said.",
+        "Tags are used by the army to identify soldiers.",
+        "What do you think happens next, he asked.",
+        "Die elektronische Patientenakte (ePA)",
     ]
     article = clean_document(RawDocument(doc="keep.txt", text="\n".join(body)))
     assert article.text.split("\n") == body
@@ -270,3 +274,29 @@ def test_bylines(line: str, author: str | None) -> None:
     article = clean_document(RawDocument(doc="b.txt", text=text))
     assert article.author == author
     assert (line in article.text.split("\n")) is (author is None)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Thanks for signing up!",
+        "Keep an eye on your inbox for the latest sports news.",
+        "Popular on IndieWire",
+        "You may also like...",
+        "Like this story? Share it with a friend!",
+        "GET FOX BUSINESS ON THE GO BY CLICKING HERE",
+        "Copyright 2019 The Associated Press. All rights reserved.",
+        "Filed under: Khawarij |",
+        "5 min read",
+        "(Reporting by Will Dunham; Editing by Tom Brown)",
+        "Share on Facebook",
+        "Facebook Twitter WhatsApp Email",
+        "Home › News › Middle East",
+        "Gaza City residents inspect the rubble on Sunday. (AP Photo/Abdel Kareem Hana)",
+        "Palestinians gather at the site. Photo: Reuters",
+    ],
+)
+def test_furniture_seen_on_real_pages_is_dropped(line: str) -> None:
+    article = clean_document(RawDocument(doc="f.txt", text=f"Hamas said it would reply on Monday.\n{line}"))
+    assert article.text == "Hamas said it would reply on Monday."
+    assert article.removed_lines == 1
