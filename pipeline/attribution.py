@@ -33,11 +33,17 @@ log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data"
 
-_TOKEN = re.compile(r"\w+(?:[’'.&\-]\w+)*|\S", re.UNICODE)
+# Words (with inner dots/hyphens: "U.S", "al-Qassam"), clitics split off ("he" "’ll", "do" "n’t", "Hamas" "’s"),
+# doubled apostrophes as a quote mark (NYT style ''…''), and any other single character.
+_TOKEN = re.compile(
+    r"\w+?(?=n[’']t\b)|n[’']t\b|(?<=\w)[’'](?:s|ll|re|ve|d|m)\b|\w+(?:[.&\-]\w+)*|''|``|\S", re.UNICODE
+)
 _OPEN_QUOTES = frozenset("“‘«")
 _CLOSE_QUOTES = frozenset("”’»")
-_QUOTES = _OPEN_QUOTES | _CLOSE_QUOTES | {'"', "'"}
+_QUOTES = _OPEN_QUOTES | _CLOSE_QUOTES | {'"', "'", "''", "``"}
+_TOGGLE_QUOTES = frozenset({'"', "''"})
 _CLAUSE_PUNCT = frozenset(",;:()—–[]")
+_LOWER_WORD = re.compile(r"[a-z]+")
 _NAME_RUN = re.compile(r"\b(?:[A-Z][\w’'.\-]*\s+){1,3}[A-Z][\w’'\-]*")
 
 
@@ -46,8 +52,12 @@ class CueLexicon:
     """Cue word forms → (lemma, kind), the prefilter built from them, and the word classes."""
 
     forms: dict[str, tuple[str, str]]
-    prefilter: re.Pattern[str]
     words: dict[str, frozenset[str]]
+    cue_words: frozenset[str]  # every single word that can open a cue, for the cheap prefilter
+
+    def mentions_cue(self, text: str) -> bool:
+        """Whether ``text`` has any cue word at all (a set lookup: millions of words a second)."""
+        return not self.cue_words.isdisjoint(_LOWER_WORD.findall(text.lower()))
 
 
 def _read_word_classes(path: Path) -> dict[str, frozenset[str]]:
@@ -80,9 +90,8 @@ def load_cue_lexicon(
         lemma, kind, listed = parts
         for form in listed.split(","):
             forms.setdefault(form.strip().lower(), (lemma, kind))
-    alternatives = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
-    prefilter = re.compile(rf"\b(?:{alternatives}|according to)\b", re.IGNORECASE)
-    return CueLexicon(forms=forms, prefilter=prefilter, words=_read_word_classes(words_path))
+    cue_words = frozenset(word for form in forms for word in _LOWER_WORD.findall(form)) | {"according"}
+    return CueLexicon(forms=forms, words=_read_word_classes(words_path), cue_words=cue_words)
 
 
 @dataclass(slots=True)
@@ -117,12 +126,33 @@ class _Found:
 class _SentenceReader:
     """Finds the attributions of one tokenised sentence."""
 
-    def __init__(self, lexicon: CueLexicon, tokens: _Tokens, headline: bool) -> None:
+    def __init__(self, lexicon: CueLexicon, tokens: _Tokens, headline: bool, starts_in_quote: bool = False) -> None:
         self.lex = lexicon
         self.words = lexicon.words
         self.tok = tokens
         self.n = len(tokens.text)
         self.headline = headline
+        self.in_quote = self._quote_state(starts_in_quote)
+        words = [t for t in tokens.text if t[0].isalpha()]
+        # Title case ("Clinton Campaign Manager Laughs, Evades Reporter’s Question"): capitals say nothing.
+        self.title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+    def _quote_state(self, inside: bool) -> list[bool]:
+        """For each token: whether it stands inside quotation marks."""
+        state: list[bool] = []
+        for word in self.tok.text:
+            if word in _OPEN_QUOTES and word != "‘" or word == "``":
+                inside = True
+                state.append(True)
+            elif word in ("”", "»"):
+                state.append(True)
+                inside = False
+            elif word in _TOGGLE_QUOTES:
+                state.append(True)
+                inside = not inside
+            else:
+                state.append(inside)
+        return state
 
     # --- token classes -------------------------------------------------------------------------------
     def _is(self, i: int, cls: str) -> bool:
@@ -149,11 +179,17 @@ class _SentenceReader:
                 result = self._according(i)
             elif low in self.lex.forms:
                 result = self._cue(i)
-            if result is not None and result.speaker not in taken_speakers:
+            if result is not None and result.speaker not in taken_speakers and self._outside_quotes(result):
                 found.append(result)
                 taken_speakers.add(result.speaker)
             i += 1
         return found
+
+    def _outside_quotes(self, found: _Found) -> bool:
+        # Words inside a quote belong to the quoted speaker: "“They told me we had no chance,” she said".
+        return not any(self.in_quote[i] for i in range(found.cue[0], found.cue[1])) and not any(
+            self.in_quote[i] for i in range(found.speaker[0], found.speaker[1])
+        )
 
     # --- shapes ---------------------------------------------------------------------------------------
     def _according(self, i: int) -> _Found | None:
@@ -175,8 +211,12 @@ class _SentenceReader:
         prev = self.tok.lower[c - 1] if c > 0 else ""
         if prev in self.words["determiners"] and prev != "that":
             return None  # "the report", "his claims": a noun
+        if prev in ("’s", "'s") and not (c >= 2 and self.tok.lower[c - 2] in self.words["pronouns"]):
+            return None  # "Biden’s remark"
         if c + 1 < self.n and self.tok.lower[c + 1] in ("'s", "’s"):
             return None
+        if c > 0 and self.tok.text[c][0].isupper() and not self.title_case:
+            return None  # "the United States", "Call Day": a name, not a verb
         is_ing = low.endswith("ing") and low != lemma
         base_form = low == lemma
         if is_ing:
@@ -191,10 +231,26 @@ class _SentenceReader:
             return self._passive(c, lemma, kind)
         if prev == "to" and base_form:
             return None  # "wants to say", "plans to announce": the outer verb carries it
+        if base_form and not self.headline and not self._base_form_subject(c):
+            return None  # "a seemingly innocuous question": a noun
         inverted = self._inverted(c, lemma, kind)
         if inverted is not None:
             return inverted
         return self._subject_cue(c, lemma, kind)
+
+    def _base_form_subject(self, c: int) -> bool:
+        """A bare verb form ("say", "want") needs a plural or pronoun subject or an auxiliary before it."""
+        j = c - 1
+        while j >= 0 and self._is(j, "adverbs") and not self._is(j, "auxiliaries"):
+            j -= 1
+        if j < 0:
+            return False
+        low = self.tok.lower[j]
+        if low in self.words["auxiliaries"] or low in ("i", "we", "you", "they", "n’t", "n't", "who"):
+            return True
+        if self.tok.text[j][0].isupper() and j > 0:
+            return True  # "Clinton and Trump support", "Democrats want"
+        return low.endswith("s") and not low.endswith(("ss", "us", "is")) and len(low) > 3
 
     def _subject_cue(
         self, c: int, lemma: str, kind: str, cue_first: int | None = None, cue_last: int | None = None
@@ -294,6 +350,8 @@ class _SentenceReader:
         limit = max(0, end - 14)
         while start > limit and self._np_inner(start - 1):
             start -= 1
+            if self.tok.lower[start] in self.words["pronouns"]:
+                break  # "every time he speaks": a pronoun opens its phrase
         # a determiner/adjective run must not start mid-clause with a verb: trim leading discourse words
         while start < end and (self._is(start, "discourse") or self._is_punct(start)):
             start += 1
@@ -309,9 +367,33 @@ class _SentenceReader:
         return last
 
     def _appositive_subject(self, comma: int) -> tuple[int, int] | None:
-        # "Basem Naim, a member of Hamas's political bureau, said": the subject opens the clause.
+        # "Basem Naim, a member of Hamas's political bureau, said" / "Trump, who spoke in Ohio, said":
+        # the subject is the comma segment before the appositive or relative clause.
         clause_start = self._clause_start(comma)
-        return self._clause_subject(clause_start, comma)
+        bounds: list[tuple[int, int]] = []
+        first = clause_start
+        for i in range(clause_start, comma + 1):
+            if self.tok.text[i] in (",", "(", ")", "—", "–") and not self.in_quote[i]:
+                if i > first:
+                    bounds.append((first, i))
+                first = i + 1
+        if not bounds:
+            return None
+        chosen = len(bounds) - 2 if len(bounds) >= 2 else 0
+        for k in range(len(bounds) - 1, 0, -1):
+            if self.tok.lower[bounds[k][0]] in ("who", "which", "whose", "whom"):
+                chosen = k - 1
+                break
+        # "Marley Anderson, 21, a junior from Las Vegas, said": skip ages and appositives back to the name
+        while chosen > 0 and (
+            self.tok.text[bounds[chosen][0]][0].isdigit() or self.tok.text[bounds[chosen][0]][0].islower()
+        ):
+            chosen -= 1
+        seg_first, seg_end = bounds[chosen]
+        start = self._np_backward(seg_end)
+        if start >= seg_end:
+            return None
+        return (start, seg_end)
 
     def _clause_start(self, before: int) -> int:
         i = before - 1
@@ -353,7 +435,7 @@ class _SentenceReader:
             return True
         if any(self._is_capital(i) for i in range(first, last)):
             return True
-        return head.endswith("s") and last - first <= 4
+        return head.endswith("s") and not head.endswith(("ss", "us", "is")) and len(head) > 3 and last - first <= 4
 
     # --- content --------------------------------------------------------------------------------------
     def _content(self, after_cue: int, speaker_first: int) -> tuple[int, int] | None:
@@ -401,6 +483,12 @@ def _is_headline(article: Article, sentence: Sentence) -> bool:
     return whole_line and not _HEADLINE_END.search(sentence.text) and len(sentence.text.split()) <= 25
 
 
+_QUOTE_OPENERS = ("“", '"', "''", "``", "«")
+# A quoted stretch (closed or running to the end of the sentence), for looking at what lies outside quotes.
+_QUOTED_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)|''.*?(?:''|$)|«[^»]*(?:»|$)")
+_QUOTE_MARK = re.compile(r"[“”«»\"]|''|``")
+
+
 def _quote_depths(article: Article) -> list[tuple[bool, bool]]:
     """For each sentence: (starts inside a quote opened earlier in its paragraph, ends inside a quote)."""
     states: list[tuple[bool, bool]] = []
@@ -410,12 +498,12 @@ def _quote_depths(article: Article) -> list[tuple[bool, bool]]:
         if "\n" in article.text[previous_end : sentence.start]:
             inside = False
         starts_inside = inside
-        for char in sentence.text:
-            if char in "“«":
+        for mark in _QUOTE_MARK.findall(sentence.text):
+            if mark in ("“", "«", "``"):
                 inside = True
-            elif char in "”»":
+            elif mark in ("”", "»"):
                 inside = False
-            elif char == '"':
+            else:
                 inside = not inside
         states.append((starts_inside, inside))
         previous_end = sentence.end
@@ -435,19 +523,17 @@ def find_attributions(article: Article) -> tuple[Attribution, ...]:
     quote_states = _quote_depths(article)
     results: list[Attribution] = []
     history: list[Attribution] = []
-    covered: set[int] = set()
     for sentence in sentences:
-        if sentence.index in covered and not lexicon.prefilter.search(sentence.text):
-            continue
-        if not lexicon.prefilter.search(sentence.text):
+        if not lexicon.mentions_cue(sentence.text):
             continue
         tokens = _tokenize(sentence)
-        reader = _SentenceReader(lexicon, tokens, _is_headline(article, sentence))
+        reader = _SentenceReader(
+            lexicon, tokens, _is_headline(article, sentence), starts_in_quote=quote_states[sentence.index][0]
+        )
         for found in reader.read():
             attribution = _build(article, sentence, tokens, found, quote_states, history, lexicon)
             results.append(attribution)
             history.append(attribution)
-            covered.update(attribution.extra_sentence_indexes)
     return tuple(results)
 
 
@@ -479,16 +565,27 @@ def _extra_sentences(
                 break
             forward += 1
         forward += 1
-    # "“A,” he said. “B.”": following sentences that are quotes of their own continue the same speaker
+    # "“A,” he said. “B.”": following sentences that are quotes of their own continue the same speaker,
+    # until one with a cue outside its quotes (it has its own speaker).
+    lexicon = load_cue_lexicon()
     while (
         forward < len(sentences)
         and _same_paragraph(article, sentences[forward - 1], sentences[forward])
-        and sentences[forward].text[:1] in ("“", '"')
-        and not load_cue_lexicon().prefilter.search(sentences[forward].text)
+        and (quote_states[forward][0] or sentences[forward].text[:1] in _QUOTE_OPENERS)
+        and not lexicon.mentions_cue(_QUOTED_SPAN.sub(" ", sentences[forward].text))
     ):
         extra.append(forward)
+        if quote_states[forward][1]:
+            # the quote runs on: take the sentences up to its close
+            while forward + 1 < len(sentences) and _same_paragraph(
+                article, sentences[forward], sentences[forward + 1]
+            ):
+                forward += 1
+                extra.append(forward)
+                if not quote_states[forward][1]:
+                    break
         forward += 1
-    return tuple(extra)
+    return tuple(dict.fromkeys(extra))
 
 
 def _build(
