@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import duckdb
@@ -174,16 +174,30 @@ def compare_positions(
     return changed, new, unchanged
 
 
-@cache
+@lru_cache(maxsize=256)
 def _mention_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
+def _clean_names(names: Iterable[str | None]) -> tuple[str, ...]:
+    return tuple(sorted({n.strip() for n in names if n and n.strip()}))
+
+
 def mentions(text: str, names: Iterable[str]) -> bool:
     """Whether ``text`` names any of ``names`` as whole words, ignoring case (possessives included)."""
-    cleaned = tuple(sorted({n.strip() for n in names if n and n.strip()}))
+    cleaned = _clean_names(names)
     return bool(cleaned) and _mention_pattern(cleaned).search(text) is not None
+
+
+def _mentioned(text: str, owners: Mapping[str, set[str]]) -> set[str]:
+    """Owners (actors or topics) of the names in ``owners`` (casefolded name → owners) that ``text`` uses."""
+    if not owners:
+        return set()
+    found: set[str] = set()
+    for match in _mention_pattern(tuple(sorted(owners))).finditer(text):
+        found |= owners.get(match.group(0).casefold(), set())
+    return found
 
 
 def _disputes(a: ReportedClaim, b: ReportedClaim) -> bool:
@@ -209,29 +223,42 @@ def find_contradictions(
 
     Both claims lie within ``window_days`` of each other and the later one is on ``day`` (so each
     contradiction is reported once). b "names a" when its evidence mentions a's actor, one of its
-    ``aliases``, or a's speaker. They are about the same topic when b has a's topic, or b is a denial whose
-    evidence mentions one of a's topic phrases ("…claims that it had accepted the ceasefire proposal were
-    not true"). One contradiction is kept per (topic, a's actor, b's actor): the heaviest pair.
+    ``aliases``, or a speaker of a's claims. They are about the same topic when b has a's topic, or b is a
+    denial whose evidence mentions one of a's topic phrases ("…claims that it had accepted the ceasefire
+    proposal were not true"). One contradiction is kept per (topic, a's actor, b's actor): the heaviest pair.
     """
-    topic_phrases = topic_phrases or {}
-    best: dict[tuple[str, str, str], tuple[float, Contradiction]] = {}
     disputing = [c for c in claims if c.stance in DISPUTING_STANCES]
-    for a in claims:
-        names = [a.actor, *aliases.get(a.actor, ()), *([a.speaker] if a.speaker else [])]
-        for b in disputing:
-            if b.actor == a.actor or not _disputes(a, b):
-                continue
-            if abs((a.day - b.day).days) > window_days or max(a.day, b.day) != day:
-                continue
-            same_topic = b.topic == a.topic or (
-                b.stance == "deny" and mentions(b.evidence, topic_phrases.get(a.topic, ()))
-            )
-            if not same_topic or not mentions(b.evidence, names):
-                continue
-            key = (a.topic, a.actor, b.actor)
-            score = a.weight + b.weight
-            if key not in best or score > best[key][0]:
-                best[key] = (score, Contradiction(a.topic, a, b))
+    asserting = [c for c in claims if c.stance in SIDE and c.stance not in DISPUTING_STANCES]
+    if not disputing or not asserting:
+        return []
+    # Each disputing claim is read once for the names and topic phrases it uses, instead of per pair.
+    by_topic_actor: dict[tuple[str, str], list[ReportedClaim]] = defaultdict(list)
+    actor_names: dict[str, set[str]] = defaultdict(set)
+    for a in asserting:
+        by_topic_actor[(a.topic, a.actor)].append(a)
+        for name in _clean_names([a.actor, *aliases.get(a.actor, ()), a.speaker]):
+            actor_names[name.casefold()].add(a.actor)
+    topic_names: dict[str, set[str]] = defaultdict(set)
+    for topic in {a.topic for a in asserting}:
+        for phrase in _clean_names((topic_phrases or {}).get(topic, ())):
+            topic_names[phrase.casefold()].add(topic)
+    best: dict[tuple[str, str, str], tuple[tuple[float, str, str], Contradiction]] = {}
+    for b in disputing:
+        named = _mentioned(b.evidence, actor_names) - {b.actor}
+        if not named:
+            continue
+        topics = {b.topic} | (_mentioned(b.evidence, topic_names) if b.stance == "deny" else set())
+        for topic in topics:
+            for actor in named:
+                for a in by_topic_actor.get((topic, actor), ()):
+                    if not _disputes(a, b):
+                        continue
+                    if abs((a.day - b.day).days) > window_days or max(a.day, b.day) != day:
+                        continue
+                    key = (a.topic, a.actor, b.actor)
+                    rank = (a.weight + b.weight, a.claim_id, b.claim_id)  # ids only break ties
+                    if key not in best or rank > best[key][0]:
+                        best[key] = (rank, Contradiction(a.topic, a, b))
     return [best[key][1] for key in sorted(best)]
 
 
@@ -247,9 +274,16 @@ def build_digest(
     topic_phrases: Mapping[str, Iterable[str]] | None = None,
     contradiction_window_days: int = 0,
     timeline_points: int = 12,
+    timeline_days: int = 365,
+    timeline_pairs: int = 50,
 ) -> Digest:
-    """The digest of ``day`` from the store. ``aliases`` (actor → names text uses for it) and
-    ``topic_phrases`` default to what the stored watchlist says."""
+    """The digest of ``day`` from the store.
+
+    ``aliases`` (actor → names text uses for it) and ``topic_phrases`` default to the stored watchlist.
+    Contradictions pair claims up to ``contradiction_window_days`` apart. The stance timelines cover the
+    ``timeline_pairs`` weightiest changes, their last ``timeline_points`` days with a position within
+    ``timeline_days``.
+    """
     if aliases is None:
         aliases = actor_aliases(con)
     if topic_phrases is None:
@@ -267,14 +301,18 @@ def build_digest(
         window, day, aliases=aliases, topic_phrases=topic_phrases, window_days=contradiction_window_days
     )
     timelines: dict[tuple[str, str], tuple[Position, ...]] = {}
-    if changed:
+    if changed and timeline_pairs > 0:
+        # Charts for the weightiest changes only: a page of hundreds of charts helps nobody, and the
+        # history query grows with the pairs it reads. The others are drawn from before and after alone.
+        charted = sorted(changed, key=lambda c: (-c.after.weight, c.actor, c.topic))[:timeline_pairs]
         history = positions(
             digest_sql.timeline_claims(
                 con,
                 day,
-                [(c.actor, c.topic) for c in changed],
+                [(c.actor, c.topic) for c in charted],
                 min_confidence=min_confidence,
                 points=timeline_points,
+                history_days=timeline_days,
             )
         )
         by_pair: dict[tuple[str, str], list[Position]] = defaultdict(list)

@@ -7,13 +7,12 @@ The digest logic (positions, changes, contradictions) lives in ``pipeline.digest
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from pipeline.sqlfiles import query
 
@@ -47,6 +46,7 @@ class ReportedClaim:
 
 
 def _claims(cursor: duckdb.DuckDBPyConnection) -> list[ReportedClaim]:
+    """Rows of the digest queries → ReportedClaims, de-duplicating their outlet, source and doc lists."""
     return [
         ReportedClaim(
             actor=actor,
@@ -59,9 +59,9 @@ def _claims(cursor: duckdb.DuckDBPyConnection) -> list[ReportedClaim]:
             quote=quote,
             speaker=speaker,
             speaker_text=speaker_text,
-            n_sources=int(n_sources),
-            sources=tuple(sources or ()),
-            docs=tuple(docs or ()),
+            n_sources=len(set(outlets or ())),
+            sources=tuple(sorted(set(sources or ()))),
+            docs=tuple(sorted(set(docs or ()))),
         )
         for (
             actor,
@@ -74,7 +74,7 @@ def _claims(cursor: duckdb.DuckDBPyConnection) -> list[ReportedClaim]:
             quote,
             speaker,
             speaker_text,
-            n_sources,
+            outlets,
             sources,
             docs,
         ) in cursor.fetchall()
@@ -89,12 +89,68 @@ def window_claims(
     return _claims(con.execute(query("digest_window_claims"), params))
 
 
-def previous_claims(
-    con: duckdb.DuckDBPyConnection, day: date, *, min_confidence: float
-) -> list[ReportedClaim]:
-    """For each (actor, topic) with a position on ``day``: the claims of its last earlier day with one."""
+def day_pairs(con: duckdb.DuckDBPyConnection, day: date, *, min_confidence: float) -> list[tuple[str, str]]:
+    """The (actor, topic) pairs with a position on ``day``."""
     params = {"day": day, "min_confidence": min_confidence}
-    return _claims(con.execute(query("digest_previous_claims"), params))
+    return [(actor, topic) for actor, topic in con.execute(query("digest_day_pairs"), params).fetchall()]
+
+
+def _pair_lists(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """(actor, topic) pairs as the parallel lists $actors, $topics the queries unnest."""
+    pair_list = sorted(set(pairs))
+    return {"actors": [a for a, _ in pair_list], "topics": [t for _, t in pair_list]}
+
+
+def last_days(
+    con: duckdb.DuckDBPyConnection,
+    day: date,
+    pairs: Iterable[tuple[str, str]],
+    *,
+    min_confidence: float,
+    since: date = date.min,
+) -> dict[tuple[str, str], date]:
+    """Each pair's last day with a position in [``since``, ``day``); pairs without one are absent."""
+    lists = _pair_lists(pairs)
+    if not lists["actors"]:
+        return {}
+    params = {**lists, "day": day, "since": since, "min_confidence": min_confidence}
+    rows = con.execute(query("digest_last_days"), params).fetchall()
+    return {(actor, topic): last for actor, topic, last in rows}
+
+
+def claims_on_days(
+    con: duckdb.DuckDBPyConnection, wanted: Mapping[tuple[str, str], date], *, min_confidence: float
+) -> list[ReportedClaim]:
+    """The claims of each (actor, topic) on its given day."""
+    if not wanted:
+        return []
+    triples = sorted((actor, topic, day) for (actor, topic), day in wanted.items())
+    params = {
+        "actors": [a for a, _, _ in triples],
+        "topics": [t for _, t, _ in triples],
+        "days": [d for _, _, d in triples],
+        "day_set": sorted({d for _, _, d in triples}),
+        "min_confidence": min_confidence,
+    }
+    return _claims(con.execute(query("digest_claims_on_days"), params))
+
+
+def previous_claims(
+    con: duckdb.DuckDBPyConnection, day: date, *, min_confidence: float, lookback_days: int = 31
+) -> list[ReportedClaim]:
+    """For each (actor, topic) with a position on ``day``: the claims of its last earlier day with one.
+
+    Most pairs spoke recently: the last ``lookback_days`` are searched first (a date range DuckDB's zone
+    maps narrow the scan to), all earlier history only for the pairs not found there; then only the
+    occurrences of the days found are read in full.
+    """
+    pairs = set(day_pairs(con, day, min_confidence=min_confidence))
+    recent_start = date.fromordinal(max(day.toordinal() - lookback_days, 1))
+    found = last_days(con, day, pairs, min_confidence=min_confidence, since=recent_start)
+    missing = pairs - set(found)
+    if missing:
+        found.update(last_days(con, recent_start, missing, min_confidence=min_confidence))
+    return claims_on_days(con, found, min_confidence=min_confidence)
 
 
 def timeline_claims(
@@ -104,21 +160,21 @@ def timeline_claims(
     *,
     min_confidence: float,
     points: int = 12,
+    history_days: int = 365,
 ) -> list[ReportedClaim]:
-    """The claims of the last ``points`` days with a position, up to ``day``, of each (actor, topic)."""
-    pair_list = sorted(set(pairs))
-    if not pair_list:
+    """The claims of each (actor, topic)'s last ``points`` days with a position, within ``history_days``
+    before ``day``. Evidence and speakers come back empty: the chart needs stances and weights."""
+    lists = _pair_lists(pairs)
+    if not lists["actors"]:
         return []
-    table = pa.table(
-        {"actor": [a for a, _ in pair_list], "topic": [t for _, t in pair_list]},
-        schema=pa.schema([("actor", pa.string()), ("topic", pa.string())]),
-    )
-    con.register("digest_pairs", table)
-    try:
-        params = {"day": day, "min_confidence": min_confidence, "points": points}
-        return _claims(con.execute(query("digest_timeline_claims"), params))
-    finally:
-        con.unregister("digest_pairs")
+    params = {
+        **lists,
+        "day": day,
+        "min_confidence": min_confidence,
+        "points": points,
+        "history_days": history_days,
+    }
+    return _claims(con.execute(query("digest_timeline_claims"), params))
 
 
 def left_out_counts(con: duckdb.DuckDBPyConnection, day: date, *, min_confidence: float) -> dict[str, int]:

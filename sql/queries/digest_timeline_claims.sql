@@ -1,32 +1,25 @@
--- The history of the (actor, topic) pairs in the Arrow table digest_pairs up to $day: claims of their last
--- $points days with a position (same row shape as digest_window_claims), for the stance timeline chart.
-WITH pair_claims AS (
-    SELECT c.*
-    FROM claims AS c
-    SEMI JOIN digest_pairs AS p ON p.actor = c.actor AND p.topic = c.topic
-    WHERE c.confidence >= $min_confidence
-),
-claim_days AS (
-    SELECT
-        c.actor,
-        c.topic,
-        o.published AS day,
-        c.claim_id,
-        c.stance,
-        c.confidence,
-        c.evidence,
-        c.quote,
-        c.speaker,
-        c.speaker_text,
-        count(DISTINCT coalesce(o.source, o.duplicate_of, o.article_id)) AS n_sources,
-        list(DISTINCT o.source ORDER BY o.source) FILTER (WHERE o.source IS NOT NULL) AS sources,
-        list(DISTINCT o.doc ORDER BY o.doc) AS docs
-    FROM claim_occurrences AS o
-    JOIN pair_claims AS c ON c.claim_id = o.claim_id
-    WHERE o.published <= $day::DATE
-    GROUP BY ALL
-)
-SELECT *
-FROM claim_days
+-- The history of the (actor, topic) pairs given as parallel lists $actors, $topics: their claims on their last
+-- $points days with a position within [$day - $history_days, $day], for the stance timeline chart. Only
+-- stances and weights are needed: this reads occurrences alone; evidence, speakers, sources come back empty.
+SELECT
+    actor,
+    topic,
+    published AS day,
+    claim_id,
+    stance,
+    confidence,
+    '' AS evidence,
+    NULL AS quote,
+    NULL AS speaker,
+    NULL AS speaker_text,
+    list(coalesce(source, duplicate_of, article_id)) AS outlets,
+    []::VARCHAR[] AS sources,
+    []::VARCHAR[] AS docs
+FROM claim_occurrences AS o
+SEMI JOIN (SELECT unnest($actors) AS actor, unnest($topics) AS topic) AS p
+    ON p.actor = o.actor AND p.topic = o.topic
+WHERE published BETWEEN $day::DATE - $history_days::INTEGER AND $day::DATE
+  AND confidence >= $min_confidence
+GROUP BY actor, topic, published, claim_id, stance, confidence
 QUALIFY dense_rank() OVER (PARTITION BY actor, topic ORDER BY day DESC) <= $points
 ORDER BY actor, topic, day, claim_id;

@@ -1,10 +1,18 @@
 -- Claims reported in the window [$day - $window_days, $day] that can make positions (a topic, confidence at
--- or above $min_confidence): one row per (claim, day reported), with its independent outlets. A copy with
--- no outlet of its own, or the same outlet as its canonical article, adds no independent source.
+-- or above $min_confidence): one row per (claim, day reported), with its outlets (a copy's outlet key is its
+-- source, else its canonical article, so a copy adds an independent source only from another outlet).
+-- Plain list() aggregates: DISTINCT aggregates would split the plan; Python de-duplicates the lists.
+WITH hits AS (
+    SELECT claim_id, published, source, duplicate_of, article_id, doc
+    FROM claim_occurrences
+    WHERE published BETWEEN $day::DATE - $window_days::INTEGER AND $day::DATE
+      AND topic IS NOT NULL
+      AND confidence >= $min_confidence
+)
 SELECT
     c.actor,
     c.topic,
-    o.published AS day,
+    h.published AS day,
     c.claim_id,
     c.stance,
     c.confidence,
@@ -12,13 +20,10 @@ SELECT
     c.quote,
     c.speaker,
     c.speaker_text,
-    count(DISTINCT coalesce(o.source, o.duplicate_of, o.article_id)) AS n_sources,
-    list(DISTINCT o.source ORDER BY o.source) FILTER (WHERE o.source IS NOT NULL) AS sources,
-    list(DISTINCT o.doc ORDER BY o.doc) AS docs
-FROM claim_occurrences AS o
-JOIN claims AS c ON c.claim_id = o.claim_id
-WHERE o.published BETWEEN $day::DATE - $window_days::INTEGER AND $day::DATE
-  AND c.topic IS NOT NULL
-  AND c.confidence >= $min_confidence
+    list(coalesce(h.source, h.duplicate_of, h.article_id)) AS outlets,
+    list(h.source) FILTER (WHERE h.source IS NOT NULL) AS sources,
+    list(h.doc) AS docs
+FROM hits AS h
+JOIN claims AS c ON c.claim_id = h.claim_id
 GROUP BY ALL
 ORDER BY c.actor, c.topic, day, c.claim_id;

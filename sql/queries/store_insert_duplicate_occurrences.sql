@@ -1,7 +1,10 @@
 -- A duplicate article reports its canonical article's claims again, from its own outlet and date:
 -- copy the canonical's occurrences (stored in this batch or an earlier run) under the duplicate's id.
 -- A canonical id that is itself a stored duplicate is followed one step to its own canonical.
-INSERT INTO claim_occurrences (claim_id, article_id, doc, start_char, end_char, source, published, duplicate_of)
+INSERT INTO claim_occurrences (
+    claim_id, article_id, doc, start_char, end_char, source, published, duplicate_of, actor, topic, stance,
+    confidence
+)
 WITH copies AS (
     SELECT
         d.article_id,
@@ -20,7 +23,11 @@ SELECT
     o.end_char,
     c.source,
     coalesce(c.published, o.published),
-    c.canonical_id
+    c.canonical_id,
+    o.actor,
+    o.topic,
+    o.stance,
+    o.confidence
 FROM copies AS c
 JOIN claim_occurrences AS o ON o.article_id = c.canonical_id AND o.duplicate_of IS NULL
 ON CONFLICT DO NOTHING;
