@@ -217,6 +217,14 @@ class ActorResolver:
                         self._fuzzy_owner.append(actor)
         for entries in self._index.values():
             entries.sort(key=lambda e: -len(e.words))
+        names = sorted(
+            {n for a in (watchlist.actors if watchlist else ()) for n in (a.name, *a.aliases)},
+            key=len,
+            reverse=True,
+        )
+        # Finds whether a sentence names any watched actor at all, before tokenizing it.
+        self.name_pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b") if names else None
+        self._cache: dict[tuple[str, date | None], Resolution | None] = {}
 
     def _add(self, phrase: str, actor: WatchActor, via: MentionVia, role: Role | None = None) -> None:
         words = tuple(t.norm for t in tokenize(phrase))
@@ -242,16 +250,20 @@ class ActorResolver:
         if not self._index:
             return found
         stop = len(tokens) if end is None else min(end, len(tokens))
+        norms = [t.norm for t in tokens[:stop]]
+        index = self._index
+        if index.keys().isdisjoint(norms[start:]):
+            return found
         i = start
         while i < stop:
-            entries = self._index.get(tokens[i].norm)
+            entries = index.get(norms[i])
             hit = None
             if entries:
                 for entry in entries:
                     n = len(entry.words)
                     if i + n > stop:
                         continue
-                    if all(tokens[i + k].norm == entry.words[k] for k in range(n)) and (
+                    if (n == 1 or tuple(norms[i : i + n]) == entry.words) and (
                         not entry.case_sensitive or all(tokens[i + k].text.isupper() for k in range(n))
                     ):
                         hit = entry
@@ -274,6 +286,16 @@ class ActorResolver:
 
     def resolve(self, text: str, day: date | None = None) -> Resolution | None:
         """Resolve a speaker/subject description; None for empty text."""
+        key = (text, day)
+        if key in self._cache:
+            return self._cache[key]
+        found = self._resolve(text, day)
+        if len(self._cache) > 20_000:
+            self._cache.clear()
+        self._cache[key] = found
+        return found
+
+    def _resolve(self, text: str, day: date | None) -> Resolution | None:
         description = normalise_description(text)
         if not description:
             return None

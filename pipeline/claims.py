@@ -220,6 +220,26 @@ _PREPOSITIONS = frozenset(
 _OBJECT_TAKERS = frozenset(
     {",", "that", "and", "but", "because", "if", "when", "as", "while", "said", "says", '"'}
 )
+_SPEECH_PARTICIPLES = frozenset(
+    {
+        "saying",
+        "stating",
+        "reiterating",
+        "stressing",
+        "adding",
+        "insisting",
+        "arguing",
+        "noting",
+        "warning",
+        "telling",
+        "declaring",
+        "asserting",
+        "affirming",
+        "repeating",
+        "emphasizing",
+        "emphasising",
+    }
+)
 _SPEECH_FORMS = frozenset(
     {"say", "says", "said", "saying", "tell", "tells", "told", "state", "states", "stated"}
 )
@@ -286,7 +306,7 @@ class ClaimExtractor:
         self.resolver = ActorResolver(watchlist)
         self.lexicon = lexicon or default_lexicon()
         self.topics = _topic_index(watchlist.topics if watchlist is not None else ())
-        self._cue_words = self.lexicon.first_words
+        self._cue_words = self.lexicon.keys
         self._speech = _speech_verbs()
         self._coref = Coreference()  # the article being read's; reset by extract()
 
@@ -363,7 +383,8 @@ class ClaimExtractor:
 
     def _note_names(self, text: str, coreference: Coreference) -> None:
         """A sentence without cues still names actors that a later "the group" or "he" may mean."""
-        if not text or self.resolver.watchlist is None:
+        pattern = self.resolver.name_pattern
+        if not text or pattern is None or pattern.search(text) is None:
             return
         tokens = tokenize(text)
         for mention in self.resolver.mentions(tokens):
@@ -386,16 +407,20 @@ class ClaimExtractor:
 
     def _topic_spans(self, tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
         spans: list[tuple[int, int, str]] = []
-        if not self.topics.by_first:
+        by_first = self.topics.by_first
+        if not by_first:
+            return spans
+        norms = [t.norm for t in tokens]
+        if by_first.keys().isdisjoint(norms):
             return spans
         i = 0
-        while i < len(tokens):
-            entries = self.topics.by_first.get(tokens[i].norm)
+        while i < len(norms):
+            entries = by_first.get(norms[i])
             hit = None
             if entries:
                 for words, key in entries:
                     n = len(words)
-                    if i + n <= len(tokens) and all(tokens[i + k].norm == words[k] for k in range(n)):
+                    if n == 1 or tuple(norms[i : i + n]) == words:
                         hit = (i, i + n - 1, key)
                         break
             if hit is None:
@@ -729,6 +754,21 @@ class ClaimExtractor:
                 speech=main.speech,
                 via=main.via,
             )
+        speech = _speech_before(tokens, cue.first)
+        if speech is not None and speech > 0 and tokens[speech - 1].norm in {"by", ","}:
+            # "Netanyahu reacted … by reiterating that “there will be no Hamas”": the main clause's subject
+            main_subject = self._sentence_subject(view, day, speech - 1)
+            if main_subject is not None:
+                rules.append("speech-of-main-subject")
+                return _Candidate(
+                    resolution=main_subject[0],
+                    speaker_text=main_subject[1],
+                    stance=cue.stance,
+                    cue_first=cue.first,
+                    cue_last=cue.last,
+                    weight=cue.weight * 0.85,
+                    rules=rules,
+                )
         if cue.form == "noun" and cue.phrase.endswith(" by"):
             agent = self._agent_after(view, cue, day)
             if agent is not None:
@@ -742,6 +782,28 @@ class ClaimExtractor:
                     weight=cue.weight,
                     rules=rules,
                 )
+        return None
+
+    def _sentence_subject(
+        self, view: _SentenceView, day: date | None, before: int
+    ) -> tuple[Resolution, str] | None:
+        """The subject of the sentence's first verb ("Netanyahu reacted …"), if it is an actor."""
+        tokens = view.tokens
+        for i in range(1, min(before, 12)):
+            token = tokens[i]
+            if token.norm == ",":
+                continue
+            in_mention = any(m.first <= i <= m.last for m in view.mentions)
+            if (
+                token.norm.isalpha()
+                and not token.capitalised
+                and not in_mention
+                and token.norm not in _DETERMINERS
+            ):
+                if tokens[i - 1].norm in _DETERMINERS:
+                    return None
+                found = self._subject_before(view, i, day, None)
+                return (found[0], found[1]) if found is not None and found[0].resolved else None
         return None
 
     def _from_said(self, entry: _Said, cue: Cue, rules: list[str], factor: float) -> _Candidate:
@@ -1217,6 +1279,14 @@ def _overlaps_cue(attribution: Attribution, cue: Cue, tokens: Sequence[Token]) -
     return any(w and (w == text or w in text.split() or text.startswith(w)) for w in words[:1]) and (
         attribution.content_start >= tokens[cue.first].start
     )
+
+
+def _speech_before(tokens: Sequence[Token], index: int) -> int | None:
+    """The nearest speech verb before ``index`` within the sentence ("reiterating that", "saying")."""
+    for k in range(index - 1, -1, -1):
+        if tokens[k].norm in _SPEECH_FORMS or tokens[k].norm in _SPEECH_PARTICIPLES:
+            return k
+    return None
 
 
 def _participle_clause(tokens: Sequence[Token], cue: Cue) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.models import STANCES
 
@@ -48,9 +49,11 @@ _IS_CONTRACTED = frozenset({"it", "he", "she", "that", "there", "what", "who", "
 _IRREGULAR_NOT = {"won": "will", "can": "can", "shan": "shall", "ain": "is"}
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word or punctuation mark; ``norm`` is lower-cased with plain apostrophes; offsets into the text."""
+class Token(NamedTuple):
+    """A word or punctuation mark; ``norm`` is lower-cased with plain apostrophes; offsets into the text.
+
+    A named tuple, not a dataclass: tokens are made by the hundred thousand and this is the cheapest.
+    """
 
     text: str
     norm: str
@@ -64,6 +67,22 @@ class Token:
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Words and punctuation of ``text`` with offsets (plus ``offset``), contractions split."""
+    lowered = text.lower().translate(_APOSTROPHES)
+    if len(lowered) != len(text):  # a character whose lower case is longer ("İ"): go token by token
+        return _tokenize_slowly(text, offset)
+    tokens: list[Token] = []
+    append = tokens.append
+    for match in _TOKEN.finditer(lowered):
+        start, end = match.span()
+        norm = match.group()
+        if "'" in norm and len(norm) > 1:
+            tokens.extend(_split_contraction(text[start:end], norm, start + offset))
+            continue
+        append(Token(text[start:end], norm, start + offset, end + offset))
+    return tokens
+
+
+def _tokenize_slowly(text: str, offset: int) -> list[Token]:
     tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
         raw = match.group()
@@ -130,6 +149,8 @@ class Lexicon:
 
     by_first: dict[str, tuple[_Entry, ...]]
     negated: dict[str, str]  # stance → stance when a negator precedes the cue
+    # One telling word per cue ("table" for "on the table"): a sentence holding none of them has no cue.
+    keys: frozenset[str] = frozenset()
 
     @property
     def first_words(self) -> frozenset[str]:
@@ -214,7 +235,19 @@ def load_lexicon(paths: Iterable[Path] | None = None) -> Lexicon:
     return Lexicon(
         by_first={k: tuple(sorted(v, key=lambda e: -len(e.words))) for k, v in by_first.items()},
         negated=dict(_NEGATED),
+        keys=frozenset(_key_word(entry.words) for entry in entries.values()),
     )
+
+
+_COMMON = frozenset(
+    ["a", "an", "the", "to", "of", "in", "on", "at", "as", "for", "by", "with", "and", "or", "no", "not", "will", "would", "be", "is", "are", "has", "have", "its", "their", "there", "that", "this", "only", "must", "should", "can", "could"]
+)
+
+
+def _key_word(words: tuple[str, ...]) -> str:
+    """The word a sentence must contain for the cue to match: its longest plain word."""
+    plain = [w for w in words if w.isalpha() and w not in _COMMON]
+    return max(plain, key=len) if plain else words[0]
 
 
 @lru_cache(maxsize=1)
