@@ -240,7 +240,41 @@ def load_lexicon(paths: Iterable[Path] | None = None) -> Lexicon:
 
 
 _COMMON = frozenset(
-    ["a", "an", "the", "to", "of", "in", "on", "at", "as", "for", "by", "with", "and", "or", "no", "not", "will", "would", "be", "is", "are", "has", "have", "its", "their", "there", "that", "this", "only", "must", "should", "can", "could"]
+    {
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "as",
+        "for",
+        "by",
+        "with",
+        "and",
+        "or",
+        "no",
+        "not",
+        "will",
+        "would",
+        "be",
+        "is",
+        "are",
+        "has",
+        "have",
+        "its",
+        "their",
+        "there",
+        "that",
+        "this",
+        "only",
+        "must",
+        "should",
+        "can",
+        "could",
+    }
 )
 
 
