@@ -211,7 +211,7 @@ def ingest_flow(path: str, settings: Settings | None = None, all_digests: bool =
     with writer(db, retries=settings.lock_retries) as con:
         run_id = start_run(con, "ingest")
         if watchlist is not None:
-            save_watchlist(con, *watchlist.store_rows())
+            save_watchlist(con, watchlist.canonical_actors(), watchlist.alias_rows(), watchlist.topic_rows())
     status = "failed"
     totals: dict[str, Any] = {}
     digests: list[str] = []

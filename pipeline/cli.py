@@ -67,7 +67,9 @@ def _local_prefect(home: Path) -> None:
     """Prefect's local mode with a project-local home, so nothing depends on ~/.prefect."""
     if not os.environ.get("PREFECT_API_URL"):
         os.environ.pop("PREFECT_API_URL", None)
-        os.environ.setdefault("PREFECT_HOME", str(home.resolve()))
+        if "PREFECT_HOME" not in os.environ:
+            home.mkdir(parents=True, exist_ok=True)
+            os.environ["PREFECT_HOME"] = str(home.resolve())
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
