@@ -193,6 +193,10 @@ def _manifest_entry(
         return _problem(label, f"manifest path {name!r} resolves outside the folder; ignored")
     if not target.is_file():
         return _problem(label, f"manifest names {name!r}, which does not exist")
+    if target.suffix.lower() not in TEXT_SUFFIXES | HTML_SUFFIXES or any(
+        p.startswith(".") for p in relative.parts
+    ):
+        return _problem(label, f"manifest names {name!r}, which is not a .txt, .md or .html article; ignored")
     published = _parse_manifest_date(record.get("published"))
     texts = {key: _text_value(record.get(key)) for key in _MANIFEST_TEXT_KEYS}
     entry = _ManifestEntry(line=number, published=published, **texts)

@@ -60,6 +60,7 @@ def _write_folder(root: Path) -> None:
         json.dumps(["page.html"]),
         json.dumps({"file": "page.html", "source": "Al Jazeera English", "published": "19 Nov 2019"}),
         json.dumps({"file": "sub/nested.txt", "source": "Nested", "published": "2025-06-02T08:30:00Z"}),
+        json.dumps({"file": "notes.pdf", "source": "A PDF"}),
         "",
     ]
     (root / "articles.jsonl").write_text("\n".join(manifest), encoding="utf-8")
@@ -80,15 +81,16 @@ def test_bad_input_gives_one_warning_and_one_problem_each(
         "sub/nested.txt",
     ]
     reasons = {p.path.rsplit("/", 1)[-1]: p.reason for p in problems}
-    assert len(problems) == 8
+    assert len(problems) == 9
     manifest = str(tmp_path / "articles.jsonl")
-    assert [p.path for p in problems[:6]] == [f"{manifest}:{n}" for n in (2, 3, 4, 5, 6, 7)]
+    assert [p.path for p in problems[:7]] == [f"{manifest}:{n}" for n in (2, 3, 4, 5, 6, 7, 9)]
     assert "not valid JSON" in reasons["articles.jsonl:2"]
     assert "missing.txt" in reasons["articles.jsonl:3"] and "does not exist" in reasons["articles.jsonl:3"]
     assert "outside the folder" in reasons["articles.jsonl:4"]
     assert "outside the folder" in reasons["articles.jsonl:5"]
     assert "not a JSON object" in reasons["articles.jsonl:6"]
     assert "19 Nov 2019" in reasons["articles.jsonl:7"]
+    assert "not a .txt, .md or .html article" in reasons["articles.jsonl:9"]
     assert reasons["binary.txt"].startswith("binary file")
     assert reasons["empty.txt"] == "empty file"
     # One warning line per problem, each naming what went wrong where.
@@ -123,8 +125,8 @@ def test_stream_yields_manifest_problems_first_then_files_in_order(tmp_path: Pat
     _write_folder(tmp_path)
     items = list(iter_folder(tmp_path))
     kinds = ["problem" if isinstance(item, ReadProblem) else "doc" for item in items]
-    assert kinds[:6] == ["problem"] * 6
-    names = [item.doc if isinstance(item, RawDocument) else item.path for item in items[6:]]
+    assert kinds[:7] == ["problem"] * 7
+    names = [item.doc if isinstance(item, RawDocument) else item.path for item in items[7:]]
     assert names == [
         "binary.txt",
         "empty.txt",
