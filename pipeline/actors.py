@@ -123,6 +123,8 @@ def _not_names() -> frozenset[str]:
     return frozenset(words) | _DETERMINERS | frozenset(_PRONOUNS)
 
 
+# A word that can be part of a name: letters (and inner dots, hyphens, apostrophes), no digits.
+_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.\-]*(?:[.'’\-][^\W\d_]+)*\.?$")
 _CUT_AT = re.compile(
     r",|\(|\bwho\b|\bwhich\b|\bthat\b|\bspeaking\b|\btalking\b|\bquoted\b|\bcited\b", re.IGNORECASE
 )
@@ -398,6 +400,9 @@ class ActorResolver:
             return Resolution(nationality or person, person, "discovered", "person", "title-name", 0.7)
         name = _proper_name(tokens)
         has_title = any(t.norm in title_words() for t in tokens)
+        if name is not None and nationality is not None and (name.lower(),) in _nationalities():
+            # "Ukrainian anti-corruption bodies", "European governments": the adjective names the country
+            return Resolution(nationality, description, "discovered", "country", "nationality", 0.6)
         if name is not None and not has_title:
             # A person's affiliation may follow in an apposition: "Basem Naim, a member of Hamas's bureau".
             affiliation = self._affiliation(full_text, name)
@@ -484,7 +489,9 @@ def _proper_name(
     runs: list[list[Token]] = []
     run: list[Token] = []
     for token in tokens:
-        capital = token.capitalised and token.norm not in _not_names()
+        capital = (
+            token.capitalised and token.norm not in _not_names() and _NAME_WORD.match(token.text) is not None
+        )
         if capital and skip_nationalities and (token.norm,) in nationalities:
             capital = False
         if capital and token.norm in titles:

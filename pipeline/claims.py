@@ -209,6 +209,7 @@ _SPEECH_NOUNS = frozenset(
         "speculation",
     }
 )
+_COPULAS = frozenset({"is", "are", "was", "were", "remains", "remain", "has", "have", "had", "seems"})
 _BE_FORMS = frozenset({"be", "been", "being", "is", "are", "was", "were", "get", "got", "gets"})
 _POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our", "my"})
 _NOUN_MODIFIERS = frozenset(
@@ -296,6 +297,7 @@ class _SentenceView:
     cues: list[Cue]
     topics: list[tuple[int, int, str]]  # (first token, last token, topic key)
     headline: bool
+    title_case: bool = False  # "Trump Threatens to Block Bridge": capitals say nothing about names
 
 
 class ClaimExtractor:
@@ -403,7 +405,15 @@ class ClaimExtractor:
         headline = sentence.index == 0 or (
             article.title is not None and sentence.text.strip() == article.title
         )
-        return _SentenceView(sentence, tokens, mentions, cues, topics, headline and "\n" not in sentence.text)
+        return _SentenceView(
+            sentence,
+            tokens,
+            mentions,
+            cues,
+            topics,
+            headline and "\n" not in sentence.text,
+            _title_case(tokens),
+        )
 
     def _topic_spans(self, tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
         spans: list[tuple[int, int, str]] = []
@@ -523,6 +533,8 @@ class ClaimExtractor:
         day: date | None,
     ) -> Resolution | None:
         who = self.resolver.resolve(written, day)
+        if who is not None and who.status == "discovered" and _title_case(view.tokens):
+            return None  # "Amended Lawsuit Claims …": a headline's capitals name nobody
         if who is None or who.anaphor is None:
             return who
         resolved = self._antecedent(
@@ -603,6 +615,10 @@ class ClaimExtractor:
         after = cue.last + 1
         if cue.form == "verb" and after < len(tokens) and tokens[after].norm == "by":
             return True
+        if tokens[cue.first].capitalised and not view.title_case:
+            return True  # "Consider supporting …", "Rapid Support Forces": an imperative or a name
+        if cue.form == "verb" and after < len(tokens) and tokens[after].norm in _COPULAS:
+            return True  # "Domestic demand is surging": a noun, the subject of the next verb
         if cue.form == "verb" and (
             tokens[cue.first].norm.endswith(("ed", "en"))
             or tokens[cue.first].norm in {"held", "made", "put", "sought", "given", "set", "taken"}
@@ -975,7 +991,7 @@ class ClaimExtractor:
                 view, kind, tokens[start].start, self._coref, head=written, declared=res.anaphor_of
             )
             return (found, written, start) if found is not None else None
-        if res.status == "discovered" and res.rule == "description":
+        if res.status == "discovered" and (res.rule == "description" or view.title_case):
             return None
         return res, written, start
 
@@ -1279,6 +1295,12 @@ def _overlaps_cue(attribution: Attribution, cue: Cue, tokens: Sequence[Token]) -
     return any(w and (w == text or w in text.split() or text.startswith(w)) for w in words[:1]) and (
         attribution.content_start >= tokens[cue.first].start
     )
+
+
+def _title_case(tokens: Sequence[Token]) -> bool:
+    """A headline in Title Case: most longer words capitalised."""
+    words = [t for t in tokens if len(t.text) > 3 and t.text[:1].isalpha()]
+    return len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
 
 
 def _speech_before(tokens: Sequence[Token], index: int) -> int | None:
