@@ -17,6 +17,7 @@ import logging
 import string
 from collections.abc import Sequence
 from datetime import date
+from urllib.parse import urlsplit
 
 import numpy as np
 import numpy.typing as npt
@@ -146,6 +147,12 @@ def similarity(a: Signature, b: Signature) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
+def _is_article_url(url: str) -> bool:
+    """A URL that names one page, not a site's front page."""
+    parts = urlsplit(url)
+    return bool(parts.path.strip("/") or parts.query) if parts.netloc else True
+
+
 class Deduplicator:
     """Finds exact, same-URL and near copies within and across batches; the first seen is canonical."""
 
@@ -156,10 +163,15 @@ class Deduplicator:
         *,
         min_shingles: int = 10,
         near_window_days: int | None = 7,
+        url_min_similarity: float = 0.5,
     ) -> None:
         """``near_window_days``: two dated articles further apart than this are never near copies (wire
         templates such as "Fed adds reserves via customer repurchases" recur with a changed number);
         None turns the check off. Exact and URL copies are copies whatever their dates.
+
+        ``url_min_similarity``: a page at a known URL whose text shares less than this with the stored
+        one was rewritten (a live page, a reused slug): it is a new article, not a copy. A site's front
+        page URL never makes a copy.
         """
         if not 0 < threshold <= 1:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
@@ -167,6 +179,7 @@ class Deduplicator:
         self.num_perm = num_perm
         self.min_shingles = min_shingles
         self.near_window_days = near_window_days
+        self.url_min_similarity = url_min_similarity
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._known_ids: set[str] = set()
         self._by_content: dict[str, str] = {}  # content hash → canonical article id
@@ -246,11 +259,13 @@ class Deduplicator:
         exact = self._by_content.get(article.content_hash) if article.content_hash else None
         if exact is not None:
             return DuplicateLink(article.article_id, exact, "exact", 1.0)
-        if article.canonical_url:
-            same_url = self._by_url.get(article.canonical_url)
-            if same_url is not None:
-                score = self._similarity_to(same_url, sig)
-                return DuplicateLink(article.article_id, same_url, "url", score)
+        url = article.canonical_url
+        same_url = self._by_url.get(url) if url and _is_article_url(url) else None
+        if same_url is not None:
+            score = self._similarity_to(same_url, sig)
+            if score is None or score >= self.url_min_similarity:
+                # Without signatures to compare (short texts), the shared URL is the evidence.
+                return DuplicateLink(article.article_id, same_url, "url", 1.0 if score is None else score)
         if sig is None:
             return None
         best_id, best_score = None, 0.0
@@ -269,10 +284,10 @@ class Deduplicator:
             return True
         return abs((first - second).days) <= self.near_window_days
 
-    def _similarity_to(self, article_id: str, sig: Signature | None) -> float:
+    def _similarity_to(self, article_id: str, sig: Signature | None) -> float | None:
         stored = self._signatures.get(article_id)
         if sig is None or stored is None:
-            return 1.0  # same URL, nothing to compare: the URL is the evidence
+            return None
         return round(similarity(sig, np.frombuffer(stored, dtype="<u4")), 4)
 
     def _minhash(self, sig: Signature) -> LeanMinHash:

@@ -205,3 +205,30 @@ def test_undated_articles_are_compared_whatever_the_window(reuters: dict[str, Ar
     later = dataclasses.replace(reuters["reuters-11425"], published=date(2030, 1, 1))
     ((_, link),) = Deduplicator().process([first, later]).duplicates
     assert link.kind == "near"
+
+
+def test_a_rewritten_page_at_a_known_url_is_a_new_article(sample: list[Article]) -> None:
+    url = "https://example.org/live/gaza-talks"
+    monday = clean_document(RawDocument(doc="monday", text=sample[0].text, url=url))
+    tuesday = clean_document(RawDocument(doc="tuesday", text=sample[1].text, url=url + "?utm_source=x"))
+    result = Deduplicator().process([monday, tuesday])
+    assert [a.doc for a in result.canonical] == ["monday", "tuesday"]
+
+
+def test_front_page_urls_never_make_copies() -> None:
+    short = [
+        clean_document(
+            RawDocument(doc=f"d{i}", text=f"Update {i}: talks resume.", url="https://www.example.org/")
+        )
+        for i in range(2)
+    ]
+    assert len(Deduplicator().process(short).canonical) == 2
+    # The same short text at one article URL is a copy even without signatures to compare.
+    same = [
+        clean_document(
+            RawDocument(doc=f"e{i}", text=f"Update {i}: talks resume.", url="https://example.org/a/b")
+        )
+        for i in range(2)
+    ]
+    ((_, link),) = Deduplicator().process(same).duplicates
+    assert (link.kind, link.similarity) == ("url", 1.0)
