@@ -163,15 +163,16 @@ class Deduplicator:
         *,
         min_shingles: int = 10,
         near_window_days: int | None = 7,
-        url_min_similarity: float = 0.5,
+        url_min_similarity: float = 0.8,
     ) -> None:
         """``near_window_days``: two dated articles further apart than this are never near copies (wire
         templates such as "Fed adds reserves via customer repurchases" recur with a changed number);
         None turns the check off. Exact and URL copies are copies whatever their dates.
 
         ``url_min_similarity``: a page at a known URL whose text shares less than this with the stored
-        one was rewritten (a live page, a reused slug): it is a new article, not a copy. A site's front
-        page URL never makes a copy.
+        one was rewritten or grew (a live page, a reused slug): it is a new article, so its new
+        statements are read. The URL check is exact where LSH is probabilistic, so it still finds
+        copies LSH misses. A site's front page URL never makes a copy.
         """
         if not 0 < threshold <= 1:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
