@@ -20,10 +20,13 @@ from prefect.artifacts import create_markdown_artifact
 from pipeline import batch as batch_stage
 from pipeline.dedupe import Deduplicator
 from pipeline.digest import build_digest, digest_to_json, render_html, render_markdown
+from pipeline.fetch import FetchBatch, SourceSummary, fetch_sources
 from pipeline.models import Article, DuplicateLink, ExtractionResult, RawDocument, ReadProblem
 from pipeline.read import iter_folder
 from pipeline.settings import Settings, get_settings
+from pipeline.sources import Source, SourcesError, load_sources
 from pipeline.store import reader, writer
+from pipeline.store.fetchlog import load_http_cache, save_cache_updates, save_fetch_batch
 from pipeline.store.read import actor_aliases, days_with_articles
 from pipeline.store.write import (
     finish_run,
@@ -133,10 +136,7 @@ def ingest_documents(
         deduplicator = Deduplicator(threshold=settings.near_duplicate_threshold)
         for article_id, content_hash, canonical_url, signature in known_dedupe_state(con):
             deduplicator.add_known(article_id, content_hash, canonical_url, signature)
-    totals: dict[str, Any] = {
-        "read": 0, "already_stored": 0, "problems": [], "articles": 0, "duplicates": 0,
-        "claims": 0, "occurrences": 0, "days": set(),
-    }
+    totals = _empty_totals()
     for chunk in batch_stage.batched(items, settings.batch_size):
         intake = batch_stage.split_new(chunk, known_raw)
         totals["read"] += len(chunk) - len(intake.problems)
@@ -151,8 +151,13 @@ def ingest_documents(
         extraction = extract_task(canonical, watchlist)
         signatures = {a.article_id: deduplicator.signature_bytes(a.article_id) for a in canonical}
         counts = store_task(
-            db, canonical, list(result.duplicates), extraction, run_id,
-            {k: v for k, v in signatures.items() if v is not None}, settings.lock_retries,
+            db,
+            canonical,
+            list(result.duplicates),
+            extraction,
+            run_id,
+            {k: v for k, v in signatures.items() if v is not None},
+            settings.lock_retries,
         )
         for raw in intake.documents:
             known_raw.add(_fingerprint(raw))
@@ -163,7 +168,10 @@ def ingest_documents(
         totals["days"].update(a.published for a in articles if a.published)
         logger.info(
             "batch: %d documents, %d new articles, %d duplicates, %d new claims",
-            len(intake.documents), counts.get("articles", 0), len(result.duplicates), counts.get("claims", 0),
+            len(intake.documents),
+            counts.get("articles", 0),
+            len(result.duplicates),
+            counts.get("claims", 0),
         )
     for problem in totals["problems"]:
         logger.warning("skipped %s: %s", problem.path, problem.reason)
@@ -216,7 +224,9 @@ def ingest_flow(path: str, settings: Settings | None = None, all_digests: bool =
     totals: dict[str, Any] = {}
     digests: list[str] = []
     try:
-        totals = ingest_documents(iter_folder(Path(path)), settings=settings, watchlist=watchlist, run_id=run_id)
+        totals = ingest_documents(
+            iter_folder(Path(path)), settings=settings, watchlist=watchlist, run_id=run_id
+        )
         days = _digest_days(db, totals["days"], all_digests)
         digests = digest_task(db, days, settings, run_id) if days else []
         status = "completed"
@@ -224,3 +234,130 @@ def ingest_flow(path: str, settings: Settings | None = None, all_digests: bool =
         with writer(db, retries=settings.lock_retries) as con:
             finish_run(con, run_id, status, _summary(totals, digests) if totals else {})
     return _summary(totals, digests)
+
+
+@task(name="fetch-sources")
+def fetch_task(sources: list[Source], settings: Settings, run_id: str) -> FetchBatch:
+    """Every enabled source in one task; the HTTP client retries per URL (a task retry would refetch all)."""
+    with writer(str(settings.db), retries=settings.lock_retries) as con:
+        cache = load_http_cache(con)
+    return fetch_sources(sources, settings, cache, run_id, max_workers=max(4, settings.workers * 2))
+
+
+def _group_by_watchlist(
+    documents: Sequence[RawDocument], sources: Sequence[Source], default: Path | None
+) -> dict[Path | None, list[RawDocument]]:
+    """Documents grouped by the watchlist their source asks for (the default when it names none)."""
+    by_name = {s.name: s.watchlist or default for s in sources}
+    groups: dict[Path | None, list[RawDocument]] = {}
+    for doc in documents:
+        groups.setdefault(by_name.get(doc.source or "", default), []).append(doc)
+    return groups
+
+
+@flow(name="stancewatch-daily", log_prints=True)
+def daily_flow(
+    db: str | None = None,
+    sources: str | None = None,
+    watchlist: str | None = None,
+    inbox: str | None = None,
+) -> dict[str, Any]:
+    """The daily run: fetch every enabled source, ingest the inbox folder, write the digests.
+
+    Parameters override the settings (env / .env); a scheduled run passes none.
+    """
+    settings = get_settings(db=db, sources=sources, watchlist=watchlist, inbox=inbox)
+    logger = _logger()
+    db_path = str(settings.db)
+    with writer(db_path, retries=settings.lock_retries) as con:
+        run_id = start_run(con, "daily")
+    status = "failed"
+    totals: dict[str, Any] = {}
+    summaries: tuple[SourceSummary, ...] = ()
+    digests: list[str] = []
+    try:
+        declared: list[Source] = []
+        if settings.sources.exists():
+            try:
+                declared = load_sources(settings.sources)
+            except SourcesError as exc:
+                logger.error("%s", exc)
+        else:
+            logger.warning(
+                "no sources file at %s: nothing to fetch (see examples/sources.toml)", settings.sources
+            )
+        batches: list[tuple[Watchlist | None, Iterable[RawDocument | ReadProblem]]] = []
+        fetched: FetchBatch | None = None
+        if any(s.enabled for s in declared):
+            fetched = fetch_task(declared, settings, run_id)
+            summaries = fetched.summaries
+            with writer(db_path, retries=settings.lock_retries) as con:
+                save_fetch_batch(con, fetched, include_cache=False)
+            for path, docs in _group_by_watchlist(fetched.documents, declared, settings.watchlist).items():
+                batches.append((load_watchlist(path) if path else None, docs))
+        if settings.inbox is not None:
+            default = load_watchlist(settings.watchlist) if settings.watchlist else None
+            batches.append((default, iter_folder(settings.inbox)))
+        totals = _empty_totals()
+        for wl, items in batches:
+            if wl is not None:
+                with writer(db_path, retries=settings.lock_retries) as con:
+                    save_watchlist(con, wl.canonical_actors(), wl.alias_rows(), wl.topic_rows())
+            _merge_totals(totals, ingest_documents(items, settings=settings, watchlist=wl, run_id=run_id))
+        if fetched is not None:
+            # Only now: a crash before the documents were stored refetches them instead of skipping them.
+            with writer(db_path, retries=settings.lock_retries) as con:
+                save_cache_updates(con, fetched.cache_updates)
+        days = _digest_days(db_path, totals["days"], all_days=False)
+        digests = digest_task(db_path, days, settings, run_id) if days else []
+        status = "completed"
+    finally:
+        summary = _summary(totals, digests) if totals else {}
+        summary["sources"] = [_source_row(s) for s in summaries]
+        with writer(db_path, retries=settings.lock_retries) as con:
+            finish_run(con, run_id, status, summary)
+    for row in summary["sources"]:
+        logger.info(
+            "%s: %s (new %d, unchanged %d, failed %d)%s",
+            row["name"],
+            row["status"],
+            row["new"],
+            row["unchanged"],
+            row["failed"],
+            f": {row['error']}" if row["error"] else "",
+        )
+    return summary
+
+
+def _source_row(s: SourceSummary) -> dict[str, Any]:
+    return {
+        "name": s.name,
+        "kind": s.kind,
+        "url": s.url,
+        "status": s.status,
+        "new": s.new,
+        "unchanged": s.unchanged,
+        "failed": s.failed,
+        "error": s.error,
+    }
+
+
+def _empty_totals() -> dict[str, Any]:
+    return {
+        "read": 0,
+        "already_stored": 0,
+        "problems": [],
+        "articles": 0,
+        "duplicates": 0,
+        "claims": 0,
+        "occurrences": 0,
+        "days": set(),
+    }
+
+
+def _merge_totals(into: dict[str, Any], more: dict[str, Any]) -> None:
+    for key, value in more.items():
+        if isinstance(value, set):
+            into[key] |= value
+        else:
+            into[key] += value

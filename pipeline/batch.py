@@ -10,21 +10,20 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 from typing import TypeVar
 
 from pipeline.claims import extract_claims
 from pipeline.clean import clean_document, raw_fingerprint
 from pipeline.models import (
+    Actor,
     Article,
     Claim,
     ClaimOccurrence,
-    DedupeResult,
     ExtractionResult,
     RawDocument,
     ReadProblem,
 )
-from pipeline.watchlist import Watchlist, load_watchlist
+from pipeline.watchlist import Watchlist
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +82,8 @@ def extract_batch(articles: Sequence[Article], watchlist: Watchlist | None) -> E
     """Claims of every canonical article of a batch, merged (one claim id, many occurrences)."""
     claims: dict[str, Claim] = {}
     occurrences: list[ClaimOccurrence] = []
-    discovered = {}
-    candidates = {}
+    discovered: dict[str, Actor] = {}
+    candidates: dict[tuple[str, str], tuple[str, str, float, str]] = {}
     for article in articles:
         try:
             result = extract_claims(article, watchlist)
@@ -104,11 +103,3 @@ def extract_batch(articles: Sequence[Article], watchlist: Watchlist | None) -> E
         discovered_actors=tuple(discovered.values()),
         alias_candidates=tuple(candidates.values()),
     )
-
-
-def load_optional_watchlist(path: Path | None) -> Watchlist | None:
-    return load_watchlist(path) if path else None
-
-
-def canonical_articles(result: DedupeResult) -> list[Article]:
-    return list(result.canonical)

@@ -35,7 +35,8 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "gaza-ceasefire"
 
 DbOption = Annotated[
-    Path | None, typer.Option("--db", help="DuckDB file [env STANCEWATCH_DB; default data/stancewatch.duckdb]")
+    Path | None,
+    typer.Option("--db", help="DuckDB file [env STANCEWATCH_DB; default data/stancewatch.duckdb]"),
 ]
 WatchlistOption = Annotated[
     Path | None, typer.Option("--watchlist", help="watchlist TOML [env STANCEWATCH_WATCHLIST]")
@@ -108,8 +109,8 @@ def demo(db: DbOption = None, verbose: bool = typer.Option(False, "--verbose", "
         console.print(f"  {path}")
     console.print("\n[bold]try:[/bold]")
     console.print(
-        f"  stancewatch sql \"SELECT actor, stance, topic, count(*) AS n FROM claims "
-        f"GROUP BY ALL ORDER BY n DESC LIMIT 10\" --db {settings.db}"
+        f'  stancewatch sql "SELECT actor, stance, topic, count(*) AS n FROM claims '
+        f'GROUP BY ALL ORDER BY n DESC LIMIT 10" --db {settings.db}'
     )
 
 
@@ -141,8 +142,120 @@ def ingest(
 
 
 @app.command()
+def run(
+    db: DbOption = None,
+    watchlist: WatchlistOption = None,
+    sources: Annotated[
+        Path | None, typer.Option("--sources", help="sources TOML [env STANCEWATCH_SOURCES]")
+    ] = None,
+    inbox: Annotated[
+        Path | None, typer.Option("--inbox", help="a folder of local articles to ingest too")
+    ] = None,
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Run the daily flow now: fetch every enabled source, ingest the inbox, write the digests.
+
+    Example: `stancewatch run --sources examples/sources.toml`
+    """
+    _setup_logging(verbose)
+    settings = _settings(db=db, watchlist=watchlist, sources=sources, inbox=inbox)
+    _local_prefect(settings.db.parent / "prefect")
+    from flows.daily import daily_flow
+
+    summary = daily_flow(
+        db=str(settings.db),
+        sources=str(settings.sources),
+        watchlist=str(settings.watchlist) if settings.watchlist else None,
+        inbox=str(settings.inbox) if settings.inbox else None,
+    )
+    _print_run(summary)
+    if summary["sources"]:
+        table = Table("source", "status", "new", "unchanged", "failed", "error")
+        for row in summary["sources"]:
+            table.add_row(
+                row["name"],
+                row["status"],
+                str(row["new"]),
+                str(row["unchanged"]),
+                str(row["failed"]),
+                row["error"] or "",
+            )
+        console.print(table)
+    for path in summary["digests"]:
+        console.print(f"digest: {path}")
+
+
+@app.command()
+def serve() -> None:
+    """Serve the daily deployment on its cron schedule (STANCEWATCH_SCHEDULE_CRON, STANCEWATCH_TIMEZONE).
+
+    Needs a Prefect server (`prefect server start`, then `export PREFECT_API_URL=http://127.0.0.1:4200/api`).
+    Trigger a run by hand with `prefect deployment run 'stancewatch-daily/daily'`.
+
+    Example: `stancewatch serve`
+    """
+    _setup_logging(False)
+    settings = _settings()
+    from flows.serve import serve as serve_daily
+
+    console.print(f"serving stancewatch-daily/daily on cron {settings.schedule_cron!r} ({settings.timezone})")
+    serve_daily(settings)
+
+
+@app.command()
+def sources(
+    sources_file: Annotated[Path | None, typer.Option("--sources", help="sources TOML")] = None,
+    db: DbOption = None,
+) -> None:
+    """List the declared feeds and pages with their last fetch status.
+
+    Example: `stancewatch sources --sources examples/sources.toml`
+    """
+    settings = _settings(db=db, sources=sources_file)
+    from pipeline.sources import SourcesError, load_sources
+    from pipeline.store import StoreLockedError, reader
+    from pipeline.store.fetchlog import source_statuses
+
+    try:
+        declared = load_sources(settings.sources)
+    except SourcesError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    statuses = {}
+    if settings.db.exists():
+        try:
+            with reader(settings.db, retries=settings.lock_retries) as con:
+                statuses = {s.name: s for s in source_statuses(con)}
+        except StoreLockedError as exc:
+            err.print(f"[yellow]{exc}: showing sources without their status[/yellow]")
+        except Exception as exc:  # a store from before fetching existed has no status table yet
+            err.print(f"[yellow]no fetch status yet ({exc})[/yellow]")
+    table = Table(
+        "name", "kind", "enabled", "url", "last fetched", "status", "new", "unchanged", "failed", "error"
+    )
+    for s in declared:
+        st = statuses.get(s.name)
+        status_cells = (
+            [
+                str(st.updated_at)[:19],
+                st.last_status,
+                str(st.new),
+                str(st.unchanged),
+                str(st.failed),
+                st.error or "",
+            ]
+            if st
+            else ["", "never fetched", "", "", "", ""]
+        )
+        table.add_row(s.name, s.kind, "yes" if s.enabled else "no", s.url, *status_cells)
+    console.print(table)
+
+
+@app.command()
 def digest(
-    day: Annotated[str | None, typer.Option("--day", help="YYYY-MM-DD; default: every day with articles")] = None,
+    day: Annotated[
+        str | None, typer.Option("--day", help="YYYY-MM-DD; default: every day with articles")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="md or json")] = "md",
     db: DbOption = None,
 ) -> None:
@@ -167,7 +280,9 @@ def digest(
         with reader(settings.db, retries=settings.lock_retries) as con:
             days = wanted or days_with_articles(con)
             aliases = actor_aliases(con)
-            digests = [build_digest(con, d, min_confidence=settings.min_confidence, aliases=aliases) for d in days]
+            digests = [
+                build_digest(con, d, min_confidence=settings.min_confidence, aliases=aliases) for d in days
+            ]
     except (FileNotFoundError, StoreLockedError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
@@ -213,7 +328,9 @@ def sql(
         w.writerows(rows)
         sys.stdout.write(buf.getvalue())
     elif fmt == "json":
-        typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, ensure_ascii=False))
+        typer.echo(
+            json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, ensure_ascii=False)
+        )
     else:
         table = Table(*columns)
         for r in rows:
@@ -254,7 +371,9 @@ def claims_export(
 
 @app.command()
 def actors(
-    review: Annotated[bool, typer.Option("--review", help="list unconfirmed aliases with their evidence")] = False,
+    review: Annotated[
+        bool, typer.Option("--review", help="list unconfirmed aliases with their evidence")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """List actors, or with --review the fuzzy-matched aliases waiting for confirmation.

@@ -27,7 +27,9 @@ def demo_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) ->
     from flows.daily import ingest_flow
 
     root = tmp_path_factory.mktemp("e2e")
-    settings = Settings(db=root / "store.duckdb", digest_dir=root / "digests", watchlist=SAMPLE / "watchlist.toml")
+    settings = Settings(
+        db=root / "store.duckdb", digest_dir=root / "digests", watchlist=SAMPLE / "watchlist.toml"
+    )
     first = ingest_flow(str(SAMPLE), settings=settings, all_digests=True)
     with reader(settings.db) as con:
         counts_first = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _TABLES}  # type: ignore[index]
@@ -43,7 +45,16 @@ def demo_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) ->
     }
 
 
-_TABLES = ("articles", "duplicates", "sentences", "claims", "claim_occurrences", "actors", "topics", "digests")
+_TABLES = (
+    "articles",
+    "duplicates",
+    "sentences",
+    "claims",
+    "claim_occurrences",
+    "actors",
+    "topics",
+    "digests",
+)
 
 
 def _cli(settings: Settings, *args: str) -> str:
@@ -73,7 +84,10 @@ def test_claims_export_scores_against_gold(demo_run: dict[str, Any], tmp_path: P
     lines = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
     assert {"doc", "evidence", "actor", "speaker", "stance", "topic", "published", "source"} <= set(lines[0])
     result = subprocess.run(
-        [sys.executable, str(scorer), str(gold), str(export), "--json"], capture_output=True, text=True, check=False
+        [sys.executable, str(scorer), str(gold), str(export), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     score = json.loads(result.stdout)
     assert score["precision"] >= 0.80, score
@@ -92,7 +106,8 @@ def test_digest_reports_the_gold_changes(demo_run: dict[str, Any]) -> None:
         body = _digest(settings, change["day"])
         assert set(body) >= {"day", "changed", "contradictions", "new"}
         found = [
-            c for c in body["changed"]
+            c
+            for c in body["changed"]
             if (c["actor"], c["topic"], c["from"], c["to"])
             == (change["actor"], change["topic"], change["from"], change["to"])
         ]
@@ -105,7 +120,9 @@ def test_digest_reports_the_gold_contradiction(demo_run: dict[str, Any]) -> None
     for expected in gold["contradictions"]:
         body = _digest(demo_run["settings"], expected["day"])
         pairs = [
-            {c["a"]["actor"], c["b"]["actor"]} for c in body["contradictions"] if c["topic"] == expected["topic"]
+            {c["a"]["actor"], c["b"]["actor"]}
+            for c in body["contradictions"]
+            if c["topic"] == expected["topic"]
         ]
         assert {expected["a"]["actor"], expected["b"]["actor"]} in pairs, body["contradictions"]
 

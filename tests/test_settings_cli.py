@@ -24,14 +24,18 @@ def test_env_example_lists_every_setting_with_its_default() -> None:
         key = f"STANCEWATCH_{name.upper()}"
         assert key in keys, f"{key} missing from .env.example"
         default = field.default
-        expected = "" if default is None else str(default).lower() if isinstance(default, bool) else str(default)
+        expected = (
+            "" if default is None else str(default).lower() if isinstance(default, bool) else str(default)
+        )
         assert keys[key] == expected, f"{key}: .env.example says {keys[key]!r}, the code {expected!r}"
     assert len(keys) == len(Settings.model_fields)
 
 
 def test_env_example_as_dotenv_gives_the_defaults(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text((REPO / ".env.example").read_text(encoding="utf-8"), encoding="utf-8")
-    assert get_settings() == Settings.model_construct(**{k: f.default for k, f in Settings.model_fields.items()})
+    assert get_settings() == Settings.model_construct(
+        **{k: f.default for k, f in Settings.model_fields.items()}
+    )
 
 
 def test_env_and_options_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
