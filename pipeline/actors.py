@@ -139,6 +139,36 @@ def _phonetic(word: str) -> str:
     return word.replace("y", "i")
 
 
+_DESCRIPTION_ENDS = frozenset(
+    {
+        "later",
+        "also",
+        "then",
+        "now",
+        "reportedly",
+        "earlier",
+        "recently",
+        "previously",
+        "categorically",
+        "firmly",
+        "again",
+        "still",
+        "today",
+        "yesterday",
+        "on",
+        "has",
+        "have",
+        "had",
+        "is",
+        "was",
+        "will",
+    }
+)
+_KEEP_ED = frozenset(
+    {"unnamed", "elected", "armed", "alleged", "retired", "unidentified", "embattled", "united"}
+)
+
+
 def normalise_description(text: str) -> str:
     """A speaker description without determiners and trailing clauses: "one of the senior Hamas officials,
     who spoke on condition of anonymity" → "senior Hamas officials"."""
@@ -149,6 +179,11 @@ def normalise_description(text: str) -> str:
     words = text.strip(" .;:\"'“”‘").split()
     while words and words[0].lower() in _DETERMINERS | {"of", "however", "but", "and", "meanwhile"}:
         words = words[1:]
+    # "a senior Israeli official later tempered expectations": the description ends before the verb
+    for i, word in enumerate(words[1:], start=1):
+        if word in _DESCRIPTION_ENDS or (word.islower() and word.endswith("ed") and word not in _KEEP_ED):
+            words = words[:i]
+            break
     return " ".join(words)
 
 

@@ -209,6 +209,28 @@ _SPEECH_NOUNS = frozenset(
         "speculation",
     }
 )
+_PARTICIPLE_MODIFIERS = frozenset(
+    {
+        "unnamed",
+        "elected",
+        "armed",
+        "alleged",
+        "leading",
+        "ruling",
+        "governing",
+        "retired",
+        "unidentified",
+        "embattled",
+        "detained",
+        "exiled",
+        "outgoing",
+        "incoming",
+        "acting",
+        "ousted",
+        "jailed",
+        "united",
+    }
+)
 _COPULAS = frozenset({"is", "are", "was", "were", "remains", "remain", "has", "have", "had", "seems"})
 _BE_FORMS = frozenset({"be", "been", "being", "is", "are", "was", "were", "get", "got", "gets"})
 _POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our", "my"})
@@ -311,6 +333,7 @@ class ClaimExtractor:
         self._cue_words = self.lexicon.keys
         self._speech = _speech_verbs()
         self._coref = Coreference()  # the article being read's; reset by extract()
+        self._surnames: dict[str, Resolution] = {}  # the article's discovered full names by surname
 
     # --- public --------------------------------------------------------------------------------------
 
@@ -329,6 +352,7 @@ class ClaimExtractor:
                 continuing.setdefault(index, attribution)
         coreference = Coreference()
         self._coref = coreference
+        self._surnames = {}
         claims: dict[str, Claim] = {}
         occurrences: dict[str, ClaimOccurrence] = {}
         discovered: dict[str, Actor] = {}
@@ -532,7 +556,7 @@ class ClaimExtractor:
         coreference: Coreference,
         day: date | None,
     ) -> Resolution | None:
-        who = self.resolver.resolve(written, day)
+        who = self._same_person(self.resolver.resolve(written, day))
         if who is not None and who.status == "discovered" and _title_case(view.tokens):
             return None  # "Amended Lawsuit Claims …": a headline's capitals name nobody
         if who is None or who.anaphor is None:
@@ -555,6 +579,22 @@ class ClaimExtractor:
             0.8,
             candidate=resolved.candidate,
         )
+
+    def _same_person(self, res: Resolution | None) -> Resolution | None:
+        """ "Witkoff" after "Steve Witkoff", "Netanyahu" after "Israeli Prime Minister Benjamin Netanyahu":
+        a discovered surname is the full name the article used before."""
+        if res is None or res.status != "discovered" or res.anaphor is not None:
+            return res
+        name = res.speaker if res.rule == "title-name" else res.actor
+        if not name:
+            return res
+        parts = name.split()
+        if len(parts) >= 2 and parts[-1][:1].isupper():
+            self._surnames.setdefault(parts[-1], res)
+            return res
+        if len(parts) == 1 and res.rule == "proper-name":
+            return self._surnames.get(parts[0], res)
+        return res
 
     def _antecedent(
         self,
@@ -677,11 +717,7 @@ class ClaimExtractor:
                 return True  # "the framework proposal we put forward": a relative clause, background
         if cue.form == "noun":
             for other in view.cues:
-                if (
-                    other.last < cue.first
-                    and cue.first - other.last <= 3
-                    and other.form in ("verb", "phrase")
-                ):
+                if other.last < cue.first and cue.first - other.last <= 3:
                     return True
         return False
 
@@ -841,7 +877,7 @@ class ClaimExtractor:
         say they will stop only when …"): its own subject holds the stance."""
         tokens = view.tokens
         for k in range(cue.first - 1, inside.first - 1, -1):
-            if tokens[k].norm in _SPEECH_FORMS:
+            if tokens[k].norm in _SPEECH_FORMS and not tokens[k].capitalised:
                 found = self._subject_before(view, k, day, None)
                 if found is not None and found[0].resolved:
                     res, written, _ = found
@@ -971,7 +1007,7 @@ class ClaimExtractor:
         if start is None:
             return None
         written = _text(view, start, end)
-        res = self.resolver.resolve(written, day)
+        res = self._same_person(self.resolver.resolve(written, day))
         if res is None:
             return None
         if res.anaphor is not None:
@@ -1011,7 +1047,7 @@ class ClaimExtractor:
         while begin > 0 and tokens[begin - 1].norm not in {",", ";", ":", '"'} | _NP_STOP and k - begin < 9:
             begin -= 1
         written = _text(view, begin, comma - 1)
-        res = self.resolver.resolve(written, day)
+        res = self._same_person(self.resolver.resolve(written, day))
         if res is None or not res.resolved or (res.status == "discovered" and res.rule == "description"):
             return None
         return res, written, begin
@@ -1306,7 +1342,9 @@ def _title_case(tokens: Sequence[Token]) -> bool:
 def _speech_before(tokens: Sequence[Token], index: int) -> int | None:
     """The nearest speech verb before ``index`` within the sentence ("reiterating that", "saying")."""
     for k in range(index - 1, -1, -1):
-        if tokens[k].norm in _SPEECH_FORMS or tokens[k].norm in _SPEECH_PARTICIPLES:
+        if (tokens[k].norm in _SPEECH_FORMS or tokens[k].norm in _SPEECH_PARTICIPLES) and not tokens[
+            k
+        ].capitalised:
             return k
     return None
 
@@ -1392,6 +1430,8 @@ def _noun_phrase_start(tokens: Sequence[Token], end: int, mentions: Sequence[Men
                 j -= 1
                 continue
             break
+        if not token.capitalised and norm.endswith(("ed", "ing")) and norm not in _PARTICIPLE_MODIFIERS:
+            break  # "the official reaffirmed Israel's …": a verb ends the noun phrase
         start = j
         j -= 1
     # A sentence-initial capital is not a name by itself ("However", "Meanwhile").
