@@ -216,6 +216,35 @@ def _anaphors() -> dict[tuple[str, ...], str]:
 
 
 @lru_cache(maxsize=1)
+def _media() -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
+    """(head nouns such as "media", outlet names as token tuples)."""
+    heads: set[str] = set()
+    outlets: set[tuple[str, ...]] = set()
+    for line in (DATA / "actor_media.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.strip().islower() and " " not in line.strip():
+            heads.add(line.strip())
+        else:
+            outlets.add(tuple(t.norm for t in tokenize(line.strip())))
+    return frozenset(heads), frozenset(outlets)
+
+
+def is_media(text: str) -> bool:
+    """Whether a speaker is the press: an outlet ("Axios", "the Times of Israel") or "Israeli media"."""
+    norms = tuple(t.norm for t in tokenize(normalise_description(text)) if t.norm not in {"'s", "'"})
+    if not norms:
+        return False
+    heads, outlets = _media()
+    if norms[-1] in heads or norms in outlets:
+        return True
+    return (
+        any(norms[i : i + len(o)] == o for o in outlets for i in range(len(norms) - len(o) + 1))
+        and len(norms) <= 5
+    )
+
+
+@lru_cache(maxsize=1)
 def title_words() -> frozenset[str]:
     """Head nouns of speaker descriptions ("official", "sources", "spokesman")."""
     lines = (DATA / "actor_titles.txt").read_text(encoding="utf-8").splitlines()
@@ -233,6 +262,7 @@ class ActorResolver:
         self._fuzzy_names: list[str] = []
         self._fuzzy_keys: list[str] = []
         self._fuzzy_owner: list[WatchActor] = []
+        self._holders: dict[str, list[tuple[WatchActor, Role]]] = {}  # role title → who holds it
         if watchlist is not None:
             for actor in watchlist.actors:
                 self._by_name[actor.name] = actor
@@ -247,6 +277,7 @@ class ActorResolver:
                     self._add(anaphor, actor, "anaphor")
                 for role in actor.roles:
                     self._add(role.title, actor, "role", role)
+                    self._holders.setdefault(role.title.lower(), []).append((actor, role))
                 for name in (actor.name, *actor.aliases):
                     if len(name) >= 5 and name[:1].isupper():
                         self._fuzzy_names.append(name)
@@ -343,6 +374,8 @@ class ActorResolver:
             if m.actor.kind == "person" and m.via in ("name", "alias"):
                 return Resolution(m.actor.party, m.actor.name, "canonical", "person", "alias")
         named = any(m.via in ("name", "alias") for m in mentions)
+        if is_media(text):
+            return Resolution(description, None, "discovered", "source", "media", 0.5)
         anaphor = None if named else anaphor_kind(text)
         if anaphor is not None:
             declared = tuple(m.actor.name for m in self.mentions(tokenize(text)) if m.via == "anaphor")
@@ -369,8 +402,12 @@ class ActorResolver:
                 return Resolution(m.actor.party, m.actor.name, "canonical", "person", "alias")
         # 2. a role whose holder's party the description names ("US envoy", "Israel's prime minister")
         for m in mentions:
-            if m.via == "role" and m.role is not None and m.role.holds_on(day) and m.actor.party in parties:
-                return Resolution(m.actor.party, m.actor.name, "canonical", "person", "role")
+            if m.via != "role" or m.role is None:
+                continue
+            # several actors may hold a title ("president"): the one whose party the description names
+            for actor, role in self._holders.get(m.role.title.lower(), ()):
+                if role.holds_on(day) and actor.party in parties:
+                    return Resolution(actor.party, actor.name, "canonical", "person", "role")
         # 3. an organisation or country named inside the description ("senior Hamas official")
         anaphor_only = all(m.via == "anaphor" for m in mentions)
         for via in (("name", "alias"), ("adjective", "place")):

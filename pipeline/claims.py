@@ -1287,6 +1287,8 @@ def _confidence(candidate: _Candidate, watched: bool) -> float:
         score -= 0.05
     if candidate.topic is None and candidate.stance != "claim" and watched:
         score -= 0.15
+    if res.kind == "source":
+        score *= 0.5  # the press reports positions; it holds none worth a digest
     if res.status == "discovered" and watched:
         score *= 0.5  # a speaker the watchlist does not follow: kept, but out of the digest by default
     elif res.status == "discovered" and res.rule == "description":

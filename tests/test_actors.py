@@ -130,3 +130,27 @@ def test_normalise_description() -> None:
         == "senior Hamas officials"
     )
     assert normalise_description("an Israeli source who spoke to Haaretz") == "Israeli source"
+
+
+@pytest.mark.parametrize(
+    ("written", "actor", "speaker"),
+    [
+        ("the US president", "United States", "Donald Trump"),
+        ("the Israeli president", "Israel", "Isaac Herzog"),
+        ("Egyptian President", "Egypt", "Abdel Fattah el-Sisi"),
+        ("the US hostage envoy", "United States", "Adam Boehler"),
+    ],
+)
+def test_a_title_held_by_several_actors_goes_to_the_named_party(
+    resolver: ActorResolver, written: str, actor: str, speaker: str
+) -> None:
+    found = resolver.resolve(written, date(2025, 7, 1))
+    assert found is not None
+    assert (found.actor, found.speaker, found.rule) == (actor, speaker, "role")
+
+
+@pytest.mark.parametrize("written", ["Axios", "Israeli media", "the Times of Israel", "the same newspaper"])
+def test_the_press_is_a_source_not_a_party(resolver: ActorResolver, written: str) -> None:
+    found = resolver.resolve(written, MAY_27)
+    assert found is not None
+    assert (found.kind, found.rule) == ("source", "media")
