@@ -424,3 +424,40 @@ def test_run_sql_on_a_read_only_file_refuses_writes(tmp_path: Path) -> None:
         assert run_sql(con, "SELECT * FROM claims", max_rows=2)[1].__len__() == 2
         with pytest.raises(duckdb.Error, match="read-only"):
             run_sql(con, "DELETE FROM claims")
+
+
+def test_migration_003_fills_digest_columns_of_occurrences_stored_before_it() -> None:
+    from pipeline.sqlfiles import migrations
+
+    con = open_db(":memory:")
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+        "applied_at TIMESTAMP DEFAULT current_timestamp)"
+    )
+    for version, name, sql in migrations():
+        if version < 3:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+    con.execute(
+        "INSERT INTO claims (claim_id, actor, actor_status, stance, polarity, topic, evidence, speech, "
+        "confidence) VALUES ('c1', 'Hamas', 'canonical', 'accept', 1, 'ceasefire-proposal', "
+        "'Hamas accepts.', 'reported', 0.8)"
+    )
+    con.execute(
+        "INSERT INTO claim_occurrences (claim_id, article_id, doc, start_char, end_char, source, published) "
+        "VALUES ('c1', 'a1', 'a.txt', 0, 14, 'Caliber.Az', DATE '2025-05-27')"
+    )
+    assert migrate(con) == ["003_occurrence_positions.sql"]
+    row = con.execute("SELECT actor, topic, stance, confidence FROM claim_occurrences").fetchone()
+    assert row == ("Hamas", "ceasefire-proposal", "accept", 0.8)
+    assert [c.claim_id for c in window_claims(con, date(2025, 5, 27), min_confidence=0.5)] == ["c1"]
+    con.close()
+
+
+def test_copy_without_an_outlet_adds_no_independent_source(con: duckdb.DuckDBPyConnection) -> None:
+    articles, copies, extraction = scenario_batches(load_scenario())[2]
+    anonymous = [(replace(copy, source=None), link) for copy, link in copies[:1]]
+    save_batch(con, articles=articles, duplicates=anonymous, extraction=extraction, run_id="r1")
+    claims = window_claims(con, date(2025, 6, 1), min_confidence=0.0)
+    assert {c.n_sources for c in claims} == {1}
+    assert {len(c.docs) for c in claims} == {2}

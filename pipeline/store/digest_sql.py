@@ -21,7 +21,8 @@ from pipeline.sqlfiles import query
 class ReportedClaim:
     """A claim as reported on one day: its occurrences that day summed up.
 
-    ``n_sources`` counts independent outlets (a copy counts only when it comes from a different outlet);
+    ``n_sources`` counts independent outlets (a copy counts only when it names a different outlet; 0 when
+    the day's only occurrences are copies without one, which ``weight`` counts as one);
     ``sources`` are the outlet names; ``docs`` the articles (file names or URLs).
     """
 
@@ -59,7 +60,7 @@ def _claims(cursor: duckdb.DuckDBPyConnection) -> list[ReportedClaim]:
             quote=quote,
             speaker=speaker,
             speaker_text=speaker_text,
-            n_sources=len(set(outlets or ())),
+            n_sources=len({o for o in outlets or () if o is not None}),
             sources=tuple(sorted(set(sources or ()))),
             docs=tuple(sorted(set(docs or ()))),
         )

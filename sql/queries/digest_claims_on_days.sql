@@ -21,7 +21,9 @@ SELECT
     c.quote,
     c.speaker,
     c.speaker_text,
-    list(coalesce(h.source, h.duplicate_of, h.article_id)) AS outlets,
+    list(
+        CASE WHEN h.source IS NOT NULL THEN h.source WHEN h.duplicate_of IS NULL THEN h.article_id END
+    ) AS outlets,
     list(h.source) FILTER (WHERE h.source IS NOT NULL) AS sources,
     list(h.doc) AS docs
 FROM hits AS h

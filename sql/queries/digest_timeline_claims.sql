@@ -12,7 +12,9 @@ SELECT
     NULL AS quote,
     NULL AS speaker,
     NULL AS speaker_text,
-    list(coalesce(source, duplicate_of, article_id)) AS outlets,
+    list(
+        CASE WHEN source IS NOT NULL THEN source WHEN duplicate_of IS NULL THEN article_id END
+    ) AS outlets,
     []::VARCHAR[] AS sources,
     []::VARCHAR[] AS docs
 FROM claim_occurrences AS o

@@ -1,6 +1,7 @@
 -- Claims reported in the window [$day - $window_days, $day] that can make positions (a topic, confidence at
--- or above $min_confidence): one row per (claim, day reported), with its outlets (a copy's outlet key is its
--- source, else its canonical article, so a copy adds an independent source only from another outlet).
+-- or above $min_confidence): one row per (claim, day reported), with its outlets: an occurrence's outlet is
+-- its source, else its article; a copy without a source has none, so a copy adds an independent source
+-- only when it names another outlet.
 -- Plain list() aggregates: DISTINCT aggregates would split the plan; Python de-duplicates the lists.
 WITH hits AS (
     SELECT claim_id, published, source, duplicate_of, article_id, doc
@@ -20,7 +21,9 @@ SELECT
     c.quote,
     c.speaker,
     c.speaker_text,
-    list(coalesce(h.source, h.duplicate_of, h.article_id)) AS outlets,
+    list(
+        CASE WHEN h.source IS NOT NULL THEN h.source WHEN h.duplicate_of IS NULL THEN h.article_id END
+    ) AS outlets,
     list(h.source) FILTER (WHERE h.source IS NOT NULL) AS sources,
     list(h.doc) AS docs
 FROM hits AS h
