@@ -49,6 +49,9 @@ _FOLD = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD],
     dtype=np.uint64,
 )
+# LSH banding is probabilistic: pairs just above the threshold are often missed. Bands tuned for a lower
+# threshold find them; the estimated similarity then decides.
+_LSH_MARGIN = 0.1
 # Shingles × permutations computed at once: bounds memory to ~8 MB per step.
 _CHUNK_SHINGLES = 16384
 _PUNCTUATION_TO_SPACE = str.maketrans(dict.fromkeys(string.punctuation + "“”‘’«»„‚…—–‐‑·•|¡¿", " "))
@@ -181,7 +184,7 @@ class Deduplicator:
         self.min_shingles = min_shingles
         self.near_window_days = near_window_days
         self.url_min_similarity = url_min_similarity
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._lsh = MinHashLSH(threshold=max(0.5, threshold - _LSH_MARGIN), num_perm=num_perm)
         self._known_ids: set[str] = set()
         self._by_content: dict[str, str] = {}  # content hash → canonical article id
         self._by_url: dict[str, str] = {}  # canonical URL → canonical article id
