@@ -74,10 +74,10 @@ def evaluate(split_dir: Path, out: Path | None = None, limit: int | None = None)
     for path in files:
         text = path.read_text(encoding="utf-8")
         words += len(text.split())
-        started = time.perf_counter()
+        started = time.process_time()
         article = article_from_text(path.name, text)
         predictions.extend(predictions_for(article))
-        elapsed += time.perf_counter() - started
+        elapsed += time.process_time() - started
     if out is not None:
         with out.open("w", encoding="utf-8") as handle:
             for line in predictions:

@@ -35,9 +35,8 @@ DATA = Path(__file__).resolve().parent / "data"
 
 # Words (with inner dots/hyphens: "U.S", "al-Qassam"), clitics split off ("he" "’ll", "do" "n’t", "Hamas" "’s"),
 # doubled apostrophes as a quote mark (NYT style ''…''), and any other single character.
-_TOKEN = re.compile(
-    r"\w+?(?=n[’']t\b)|n[’']t\b|(?<=\w)[’'](?:s|ll|re|ve|d|m)\b|\w+(?:[.&\-]\w+)*|''|``|\S", re.UNICODE
-)
+_TOKEN = re.compile(r"\w+(?:[.&\-’']\w+)*|''|``|\S", re.UNICODE)
+_CLITIC = re.compile(r"(\w+?)(n[’']t|[’'](?:s|ll|re|ve|d|m))", re.IGNORECASE)
 _OPEN_QUOTES = frozenset("“‘«")
 _CLOSE_QUOTES = frozenset("”’»")
 _QUOTES = _OPEN_QUOTES | _CLOSE_QUOTES | {'"', "'", "''", "``"}
@@ -106,10 +105,22 @@ def _tokenize(sentence: Sentence) -> _Tokens:
     tokens = _Tokens([], [], [], [])
     for match in _TOKEN.finditer(sentence.text):
         word = match.group(0)
+        start = sentence.start + match.start()
+        if "’" in word or "'" in word:
+            clitic = _CLITIC.fullmatch(word)
+            if clitic is not None:
+                # "he’ll" → "he" "’ll", "don’t" → "do" "n’t", "Hamas’s" → "Hamas" "’s"
+                split = len(clitic.group(1))
+                for part, offset in ((word[:split], 0), (word[split:], split)):
+                    tokens.text.append(part)
+                    tokens.lower.append(part.lower())
+                    tokens.start.append(start + offset)
+                    tokens.end.append(start + offset + len(part))
+                continue
         tokens.text.append(word)
         tokens.lower.append(word.lower())
-        tokens.start.append(sentence.start + match.start())
-        tokens.end.append(sentence.start + match.end())
+        tokens.start.append(start)
+        tokens.end.append(start + len(word))
     return tokens
 
 
@@ -259,29 +270,50 @@ class _SentenceReader:
         j = c - 1
         while j >= 0 and (self._is(j, "auxiliaries") or self._is(j, "adverbs") or self.tok.text[j].isdigit()):
             j -= 1
+        if j >= 0 and self.tok.text[j] == ")":
+            # "Sen. Elizabeth Warren (D-MA) said", "Kasich (who has 25 delegates to date) said"
+            opening = j
+            while opening > 0 and self.tok.text[opening] != "(":
+                opening -= 1
+            j = opening - 1
         if j < 0:
             return None
-        if self.tok.text[j] == "," and not self._closing_quote_before(j):
+        word = self.tok.text[j]
+        if word == "," and not self._closing_quote_before(j):
             speaker = self._appositive_subject(j)
+        elif word in ("”", "''", '"') and j > 0 and self.tok.text[j - 1] == "," and self._opened_in_clause(j):
+            speaker = self._appositive_subject(j - 1)  # "Humphrey, who calls Trump a “sociopath,” said"
+        elif self.tok.lower[j] in ("and", "but") and j > 0 and not self.tok.text[j - 1][0].isupper():
+            # "Rick Scott blasted Congress and said …": the subject of the first verb
+            speaker = self._clause_subject(self._clause_start(j), j)
         else:
             end = j + 1
             start = self._np_backward(end)
             speaker = (start, end) if start < end else None
-        if speaker is None or not self._plausible_speaker(*speaker):
+        if speaker is None:
+            return None
+        direct = speaker[0] > 0 and self.tok.text[speaker[0] - 1] in _CLOSE_QUOTES | _TOGGLE_QUOTES
+        if not (direct and speaker[1] - speaker[0] <= 6) and not self._plausible_speaker(*speaker):
             return None
         content = self._content(cue[1], speaker[0])
         if content is None:
             return None
         return _Found(speaker, cue, content, self._kind(content, kind), self._confidence(kind, speaker))
 
+    def _opened_in_clause(self, j: int) -> bool:
+        """Whether the quote closed at ``j`` opened after the clause began (a quoted word, not a quote)."""
+        i = j - 1
+        while i >= 0 and not (self.tok.text[i] in _OPEN_QUOTES or self.tok.text[i] in _TOGGLE_QUOTES):
+            i -= 1
+        return i > 0 and self.tok.text[i - 1][0].isalnum()
+
     def _closing_quote_before(self, j: int) -> bool:
         return j > 0 and self.tok.text[j - 1] in ("”", '"', "’")
 
     def _inverted(self, c: int, lemma: str, kind: str) -> _Found | None:
-        if c == 0 or kind != "speech":
+        if kind != "speech":
             return None
-        prev = self.tok.text[c - 1]
-        if prev not in (",", "”", '"', "’") and not (prev == "," or self._is_quote(c - 1)):
+        if c > 0 and self.tok.text[c - 1] not in (",", "”", '"', "’", "''", "—", "–"):
             return None
         first = c + 1
         if first >= self.n or self._is(first, "pronouns") and self.tok.lower[first] not in ("he", "she", "they"):
@@ -297,7 +329,7 @@ class _SentenceReader:
             if nxt <= after + 1:
                 break
             after = nxt
-        if after < self.n and self.tok.text[after] not in (".", ",", ";", "!", "?", ":", "—", "(") and not (
+        if after < self.n and self.tok.lower[after] not in (".", ",", ";", "!", "?", ":", "—", "(", "who") and not (
             self._is_quote(after)
         ):
             return None
@@ -416,7 +448,9 @@ class _SentenceReader:
                 i += 1
             if i >= end:
                 return None
-            if self._is(i, "prepositions") or self._is(i, "subordinators"):
+            word = self.tok.lower[i]
+            opens_phrase = word.endswith(("ed", "ing")) and i + 1 < end and not self._is_capital(i + 1)
+            if self._is(i, "prepositions") or self._is(i, "subordinators") or opens_phrase:
                 # an opening adverbial phrase: skip to the next comma
                 while i < end and self.tok.text[i] != ",":
                     i += 1
@@ -435,11 +469,16 @@ class _SentenceReader:
             return True
         if any(self._is_capital(i) for i in range(first, last)):
             return True
+        if self.tok.lower[first] in self.words["determiners"] and last - first <= 5:
+            return True  # "the release", "those surveyed"
         return head.endswith("s") and not head.endswith(("ss", "us", "is")) and len(head) > 3 and last - first <= 4
 
     # --- content --------------------------------------------------------------------------------------
     def _content(self, after_cue: int, speaker_first: int) -> tuple[int, int] | None:
         i = after_cue
+        quote_before = speaker_first >= 2 and self.tok.text[speaker_first - 1] in _CLOSE_QUOTES | _TOGGLE_QUOTES
+        if quote_before and (i >= self.n or self._is(i, "prepositions") or self.tok.lower[i] in ("of", ".")):
+            return (0, speaker_first - 1)
         while i < self.n and (self.tok.lower[i] in ("that", ":", ",") or self._is(i, "adverbs")):
             i += 1
         if self.n - i >= 2:
@@ -548,8 +587,7 @@ def _extra_sentences(
     index = sentence.index
     extra: list[int] = []
     starts_inside, ends_inside = quote_states[index]
-    content_before_cue = found.content[1] <= found.cue[0]
-    if starts_inside and content_before_cue:
+    if starts_inside:
         # the quote opened in an earlier sentence of the paragraph: "“A. B,” he said."
         back = index - 1
         while back >= 0 and _same_paragraph(article, sentences[back], sentences[back + 1]):

@@ -21,6 +21,12 @@ _BOUNDARY = re.compile(r"(?:\.\.\.|…|[.!?])+[\"”’'»)\]]*(?=\s+[\"“‘'�
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _NEXT_WORD = re.compile(r"\s+[\"“‘'«(\[]?([A-Za-z0-9]+)")
 _LINE = re.compile(r"[^\n]+")
+_CLOSING_QUOTES = "\"”’'»"
+# After a quoted question or exclamation, a short "Trump said." / "said the woman." continues the sentence.
+_SAID_AFTER = re.compile(
+    r"\s+(?:[\w.’'\-]+\s+){0,6}?(?:said|says|asked|asks|added|adds|told|wrote|writes|replied|shouted|yelled"
+    r"|tweeted|continued|explained|exclaimed|wondered)\b"
+)
 
 
 def _words(listing: str) -> frozenset[str]:
@@ -88,9 +94,11 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
         cut = line_start
         for boundary in _BOUNDARY.finditer(text, line_start, line_end):
             punct_end = boundary.start() + len(boundary.group(0).rstrip("\"”’'»)]"))
-            after = text[boundary.end() : boundary.end() + 40]
+            after = text[boundary.end() : boundary.end() + 60]
             if _is_abbreviation(text, punct_end - 1, boundary.group(0), after):
                 continue
+            if boundary.group(0)[-1] in _CLOSING_QUOTES and boundary.group(0)[0] in "?!" and _SAID_AFTER.match(after):
+                continue  # “Why's he attacking me?” Trump said.
             _append(sentences, text, cut, boundary.end())
             cut = boundary.end()
         _append(sentences, text, cut, line_end)
