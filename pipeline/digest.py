@@ -412,8 +412,8 @@ def render_markdown(d: Digest) -> str:
         lines.append("No position changed sides.")
     for c in d.changed:
         lines.append(
-            f"- **{c.actor}** on **{c.topic}**: {c.before.stance} ({c.before.day.isoformat()}) → "
-            f"{c.after.stance} ({c.after.day.isoformat()})"
+            f"- **{c.actor} on {c.topic}: {c.before.stance} ({c.before.day.isoformat()}) → "
+            f"{c.after.stance} ({c.after.day.isoformat()})**"
         )
         lines.append(f"  - before: “{c.before.evidence}” ({_sources_text(c.before.sources)})")
         lines.append(f"  - now: “{c.after.evidence}” ({_sources_text(c.after.sources)})")
@@ -463,7 +463,7 @@ def timeline_svg(points: Sequence[Position], *, width: int = 360, height: int = 
     """A small inline SVG: one dot per day with a position, at the height of its side, joined by a line."""
     if not points:
         return ""
-    left, right, top, bottom = 8, 8, 10, 22
+    left, right, top, bottom = 58, 12, 10, 22  # side names sit in the left margin
     row = (height - top - bottom) / (len(SIDE_ORDER) - 1)
     first, last = points[0].day.toordinal(), points[-1].day.toordinal()
     span = max(last - first, 1)
@@ -487,10 +487,7 @@ def timeline_svg(points: Sequence[Position], *, width: int = 360, height: int = 
             f'<line x1="{left}" x2="{width - right}" y1="{top + i * row:.1f}" y2="{top + i * row:.1f}" '
             f'stroke="#e0e0e0" stroke-width="1"/>'
         )
-        parts.append(
-            f'<text x="{width - right}" y="{top + i * row - 2:.1f}" font-size="8" text-anchor="end" '
-            f'fill="#9e9e9e">{side}</text>'
-        )
+        parts.append(f'<text x="4" y="{top + i * row + 3:.1f}" font-size="9" fill="#757575">{side}</text>')
     coords = " ".join(f"{x(p):.1f},{y(p):.1f}" for p in points)
     parts.append(f'<polyline points="{coords}" fill="none" stroke="#90a4ae" stroke-width="1.5"/>')
     for p in points:

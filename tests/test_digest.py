@@ -249,7 +249,7 @@ def test_contradiction_window_reports_a_pair_once_on_the_later_day() -> None:
 
 def test_markdown_says_the_change_with_evidence_sources_and_left_out(con: duckdb.DuckDBPyConnection) -> None:
     markdown = render_markdown(_digest(con, "2025-07-02"))
-    assert "**Hamas** on **ceasefire-proposal**: accept (2025-06-01) → consider (2025-07-02)" in markdown
+    assert "Hamas on ceasefire-proposal: accept (2025-06-01) → consider (2025-07-02)" in markdown
     assert "“Hamas confirmed it's considering fresh ceasefire proposals" in markdown
     assert "The Daily Guardian" in markdown and "Arab News (AFP)" in markdown
     assert "_1 claim below confidence 0.5 left out._" in markdown
@@ -265,7 +265,7 @@ def test_change_from_the_first_report_reads_as_in_the_brief(con: duckdb.DuckDBPy
     # Without the 06-01 story the last known position before 07-02 is the 05-27 acceptance.
     con.execute("DELETE FROM claim_occurrences WHERE published = DATE '2025-06-01'")
     markdown = render_markdown(_digest(con, "2025-07-02"))
-    assert "Hamas** on **ceasefire-proposal**: accept (2025-05-27) → consider (2025-07-02)" in markdown
+    assert "Hamas on ceasefire-proposal: accept (2025-05-27) → consider (2025-07-02)" in markdown
 
 
 def test_html_is_self_contained_escaped_and_charts_each_change(con: duckdb.DuckDBPyConnection) -> None:
