@@ -8,6 +8,7 @@ A line is dropped when it is boilerplate (a pattern of ``data/boilerplate.txt``:
 comment forms, share prompts, breadcrumbs, photo captions), a byline (``data/bylines.txt``; the name is kept
 as the author), the site name above the article, a repeat of an earlier line (the title printed three
 times is kept once), or a title line's " | Site name" suffix. Everything else is kept, one paragraph a line.
+A page's headline, which extraction leaves in the metadata, becomes the first line of the text.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ _MAX_FURNITURE_CHARS = 600
 _MAX_BYLINE_CHARS = 120
 _MAX_HEADLINE_CHARS = 250
 _MAX_HEADLINE_WORDS = 30
+_PAGE_SUFFIXES = (".html", ".htm", ".xhtml")
 
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
 _DELETED = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
@@ -186,6 +188,11 @@ def _site_names(raw: RawDocument) -> set[str]:
     return names
 
 
+def _is_page(raw: RawDocument) -> bool:
+    """Text extracted from HTML (fetched, or a local .html file), whose headline lives in the metadata."""
+    return raw.origin != "file" or raw.doc.lower().endswith(_PAGE_SUFFIXES)
+
+
 def _looks_like_headline(line: str) -> bool:
     words = line.split()
     return (
@@ -266,6 +273,10 @@ def clean_document(raw: RawDocument) -> Article:
         title = _without_site_suffix(title, None, _site_names(raw))
     title_key = _comparable(title) if title else None
     kept, dropped, byline_author, headline = _clean_lines(normalised.split("\n"), raw, title_key or None)
+    if title and title_key and _is_page(raw) and not any(_comparable(line) == title_key for line in kept[:5]):
+        # Extracted page text lacks the headline; put it first, as text files have it, so its statement
+        # ("Hamas rejects US proposal") is read like any sentence.
+        kept.insert(0, title)
     text = "\n".join(kept)
     return Article(
         article_id=_hash(raw.doc + "\0" + text),

@@ -300,3 +300,25 @@ def test_furniture_seen_on_real_pages_is_dropped(line: str) -> None:
     article = clean_document(RawDocument(doc="f.txt", text=f"Hamas said it would reply on Monday.\n{line}"))
     assert article.text == "Hamas said it would reply on Monday."
     assert article.removed_lines == 1
+
+
+def test_a_page_headline_leads_its_text() -> None:
+    raw = extract_html(gzip.decompress((PAGES / "42aad1.html.gz").read_bytes()), doc="moon.html")
+    assert raw is not None and not raw.text.startswith("NASA’s commercial moon shot")
+    article = clean_document(raw)
+    lines = article.text.split("\n")
+    assert lines[0] == "NASA’s commercial moon shot: Musk's and Bezos's firms to bid"
+    assert lines[1].startswith("Washington, DC, United States: Getting to the Moon")
+    assert article.sentences[0].text == lines[0]
+    # Cleaning what is already clean changes nothing: the headline is not added twice.
+    again = clean_document(dataclasses.replace(raw, text=article.text))
+    assert again.text == article.text
+
+
+def test_text_files_are_not_given_a_headline_they_lack(
+    sample: dict[str, tuple[RawDocument, Article]],
+) -> None:
+    raw, _ = sample["003"]
+    article = clean_document(dataclasses.replace(raw, title="A title from the manifest"))
+    assert not article.text.startswith("A title from the manifest")
+    assert article.title == "A title from the manifest"
