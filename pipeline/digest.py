@@ -107,7 +107,8 @@ def summarise_position(claims: Sequence[ReportedClaim]) -> Position | None:
     Ties go to the side (then stance) with the single heaviest claim, then to the name, so the result
     never depends on row order. Claims with a stance outside ``SIDE`` are logged and ignored.
     """
-    known = [c for c in claims if c.stance in SIDE]
+    # Sorted, so float sums (and so ties) come out the same whatever order the rows arrived in.
+    known = sorted((c for c in claims if c.stance in SIDE), key=lambda c: c.claim_id)
     for claim in claims:
         if claim.stance not in SIDE:
             log.warning("claim %s has unknown stance %r; left out of positions", claim.claim_id, claim.stance)
@@ -131,7 +132,7 @@ def summarise_position(claims: Sequence[ReportedClaim]) -> Position | None:
         (c for c in on_side if c.stance == stance),
         key=lambda c: (c.weight, c.confidence, len(c.evidence), c.claim_id),
     )
-    first = known[0]
+    first = claims[0]
     return Position(
         actor=first.actor,
         topic=first.topic,
@@ -274,8 +275,8 @@ def build_digest(
     topic_phrases: Mapping[str, Iterable[str]] | None = None,
     contradiction_window_days: int = 0,
     timeline_points: int = 12,
-    timeline_days: int = 365,
-    timeline_pairs: int = 50,
+    timeline_days: int = 180,
+    timeline_pairs: int = 24,
 ) -> Digest:
     """The digest of ``day`` from the store.
 
@@ -288,14 +289,15 @@ def build_digest(
         aliases = actor_aliases(con)
     if topic_phrases is None:
         topic_phrases = digest_sql.topic_phrases(con)
-    window = digest_sql.window_claims(
-        con, day, min_confidence=min_confidence, window_days=max(contradiction_window_days, 0)
-    )
-    today = {(p.actor, p.topic): p for p in positions(c for c in window if c.day == day).values()}
-    before = {
-        (p.actor, p.topic): p
-        for p in positions(digest_sql.previous_claims(con, day, min_confidence=min_confidence)).values()
-    }
+    on_day, previous = digest_sql.day_and_previous_claims(con, day, min_confidence=min_confidence)
+    # Contradictions may pair today's claims with claims of the days just before.
+    window = on_day
+    if contradiction_window_days > 0:
+        window = digest_sql.window_claims(
+            con, day, min_confidence=min_confidence, window_days=contradiction_window_days
+        )
+    today = {(p.actor, p.topic): p for p in positions(on_day).values()}
+    before = {(p.actor, p.topic): p for p in positions(previous).values()}
     changed, new, unchanged = compare_positions(today, before)
     contradictions = find_contradictions(
         window, day, aliases=aliases, topic_phrases=topic_phrases, window_days=contradiction_window_days

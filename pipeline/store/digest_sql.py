@@ -7,7 +7,7 @@ The digest logic (positions, changes, contradictions) lives in ``pipeline.digest
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -120,12 +120,12 @@ def last_days(
 
 
 def claims_on_days(
-    con: duckdb.DuckDBPyConnection, wanted: Mapping[tuple[str, str], date], *, min_confidence: float
+    con: duckdb.DuckDBPyConnection, wanted: Iterable[tuple[str, str, date]], *, min_confidence: float
 ) -> list[ReportedClaim]:
-    """The claims of each (actor, topic) on its given day."""
-    if not wanted:
+    """The claims of each given (actor, topic, day)."""
+    triples = sorted(set(wanted))
+    if not triples:
         return []
-    triples = sorted((actor, topic, day) for (actor, topic), day in wanted.items())
     params = {
         "actors": [a for a, _, _ in triples],
         "topics": [t for _, t, _ in triples],
@@ -136,22 +136,52 @@ def claims_on_days(
     return _claims(con.execute(query("digest_claims_on_days"), params))
 
 
+def previous_days(
+    con: duckdb.DuckDBPyConnection,
+    day: date,
+    pairs: Iterable[tuple[str, str]],
+    *,
+    min_confidence: float,
+    lookback_days: int = 31,
+) -> dict[tuple[str, str], date]:
+    """Each pair's last day with a position before ``day``.
+
+    Most pairs spoke recently: the last ``lookback_days`` are searched first (a date range DuckDB's zone
+    maps narrow the scan to), all earlier history only for the pairs not found there.
+    """
+    pair_set = set(pairs)
+    recent_start = date.fromordinal(max(day.toordinal() - lookback_days, 1))
+    found = last_days(con, day, pair_set, min_confidence=min_confidence, since=recent_start)
+    missing = pair_set - set(found)
+    if missing:
+        found.update(last_days(con, recent_start, missing, min_confidence=min_confidence))
+    return found
+
+
+def day_and_previous_claims(
+    con: duckdb.DuckDBPyConnection, day: date, *, min_confidence: float, lookback_days: int = 31
+) -> tuple[list[ReportedClaim], list[ReportedClaim]]:
+    """(claims on ``day``, claims of each of its pairs' last earlier day with a position), read together.
+
+    Narrow columns find the pairs and days; the occurrences of just those (pair, day)s are then read in
+    full and joined to claims once.
+    """
+    pairs = day_pairs(con, day, min_confidence=min_confidence)
+    previous = previous_days(con, day, pairs, min_confidence=min_confidence, lookback_days=lookback_days)
+    wanted = [(actor, topic, day) for actor, topic in pairs]
+    wanted += [(actor, topic, last) for (actor, topic), last in previous.items()]
+    claims = claims_on_days(con, wanted, min_confidence=min_confidence)
+    return [c for c in claims if c.day == day], [c for c in claims if c.day != day]
+
+
 def previous_claims(
     con: duckdb.DuckDBPyConnection, day: date, *, min_confidence: float, lookback_days: int = 31
 ) -> list[ReportedClaim]:
-    """For each (actor, topic) with a position on ``day``: the claims of its last earlier day with one.
-
-    Most pairs spoke recently: the last ``lookback_days`` are searched first (a date range DuckDB's zone
-    maps narrow the scan to), all earlier history only for the pairs not found there; then only the
-    occurrences of the days found are read in full.
-    """
-    pairs = set(day_pairs(con, day, min_confidence=min_confidence))
-    recent_start = date.fromordinal(max(day.toordinal() - lookback_days, 1))
-    found = last_days(con, day, pairs, min_confidence=min_confidence, since=recent_start)
-    missing = pairs - set(found)
-    if missing:
-        found.update(last_days(con, recent_start, missing, min_confidence=min_confidence))
-    return claims_on_days(con, found, min_confidence=min_confidence)
+    """For each (actor, topic) with a position on ``day``: the claims of its last earlier day with one."""
+    pairs = day_pairs(con, day, min_confidence=min_confidence)
+    previous = previous_days(con, day, pairs, min_confidence=min_confidence, lookback_days=lookback_days)
+    wanted = [(actor, topic, last) for (actor, topic), last in previous.items()]
+    return claims_on_days(con, wanted, min_confidence=min_confidence)
 
 
 def timeline_claims(
