@@ -145,7 +145,8 @@ def extract_html(
         document = _trafilatura_document(text_html, url, fast)
     # lxml and trafilatura raise many kinds of error on broken markup; one page must not stop a run.
     except Exception as exc:
-        log.warning("%s: HTML extraction failed (%s: %s)", doc, type(exc).__name__, exc)
+        # The caller reports the page as unusable (one warning); the cause is kept here.
+        log.info("%s: HTML extraction failed (%s: %s)", doc, type(exc).__name__, exc)
         return None
     if document is None:
         return None
