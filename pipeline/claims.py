@@ -38,7 +38,7 @@ from pipeline.models import (
     Sentence,
     SpeechKind,
 )
-from pipeline.stance import Cue, Lexicon, Token, default_lexicon, find_cues, tokenize
+from pipeline.stance import Cue, Lexicon, Token, default_lexicon, find_cues, inflect_verb, tokenize
 from pipeline.watchlist import Topic, Watchlist
 
 __all__ = ["ClaimExtractor", "claim_id", "extract_claims"]
@@ -56,6 +56,12 @@ def _word_file(name: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _speech_verbs() -> frozenset[str]:
     return _word_file("stance_speech_verbs.txt")
+
+
+@lru_cache(maxsize=1)
+def _speech_verb_forms() -> frozenset[str]:
+    """Every form of the speech verbs ("stressed", "reiterating", "told"): speakers attribution missed."""
+    return frozenset(form for verb in _speech_verbs() for form in inflect_verb(verb)) - {"according", "point"}
 
 
 @lru_cache(maxsize=1)
@@ -243,6 +249,7 @@ _PREPOSITIONS = frozenset(
 _OBJECT_TAKERS = frozenset(
     {",", "that", "and", "but", "because", "if", "when", "as", "while", "said", "says", '"'}
 )
+_PLAIN_SAY = frozenset({"say", "tell", "add", "state", "according", "write", "post", "tweet", "announce"})
 _SPEECH_PARTICIPLES = frozenset(
     {
         "saying",
@@ -512,7 +519,7 @@ class ClaimExtractor:
                 continue
             if any(entry.first <= c.first <= entry.last and not self._skip_cue(view, c) for c in view.cues):
                 continue
-            if self._content_is_about_other(view, entry):
+            if self._content_is_about_other(view, entry) or not _states_something(view, entry):
                 continue
             candidates.append(
                 _Candidate(
@@ -806,6 +813,20 @@ class ClaimExtractor:
                 speech=main.speech,
                 via=main.via,
             )
+        if main is None and _participle_clause(tokens, cue):
+            # "Netanyahu released a video message …, expressing hope for progress": the main clause's subject
+            main_subject = self._sentence_subject(view, day, cue.first)
+            if main_subject is not None:
+                rules.append("participle-of-subject")
+                return _Candidate(
+                    resolution=main_subject[0],
+                    speaker_text=main_subject[1],
+                    stance=cue.stance,
+                    cue_first=cue.first,
+                    cue_last=cue.last,
+                    weight=cue.weight * 0.9,
+                    rules=rules,
+                )
         speech = _speech_before(tokens, cue.first)
         if speech is not None and speech > 0 and tokens[speech - 1].norm in {"by", ","}:
             # "Netanyahu reacted … by reiterating that “there will be no Hamas”": the main clause's subject
@@ -821,6 +842,24 @@ class ClaimExtractor:
                     weight=cue.weight * 0.85,
                     rules=rules,
                 )
+        if inside is None and own is None:
+            # "Hamas reiterated that it remains committed …", no attribution found: the speech verb's subject
+            for k in range(cue.first - 1, -1, -1):
+                token = tokens[k]
+                if token.norm in _speech_verb_forms() and not token.capitalised:
+                    found = self._subject_before(view, k, day, None)
+                    if found is not None and found[0].resolved and not _nested(tokens, found[2], None):
+                        rules.append("speech-subject")
+                        return _Candidate(
+                            resolution=found[0],
+                            speaker_text=found[1],
+                            stance=cue.stance,
+                            cue_first=cue.first,
+                            cue_last=cue.last,
+                            weight=cue.weight * 0.9,
+                            rules=rules,
+                        )
+                    break
         if cue.form == "noun" and cue.phrase.endswith(" by"):
             agent = self._agent_after(view, cue, day)
             if agent is not None:
@@ -1333,6 +1372,25 @@ def _overlaps_cue(attribution: Attribution, cue: Cue, tokens: Sequence[Token]) -
     return any(w and (w == text or w in text.split() or text.startswith(w)) for w in words[:1]) and (
         attribution.content_start >= tokens[cue.first].start
     )
+
+
+def _states_something(view: _SentenceView, entry: _Said) -> bool:
+    """Whether speech content is a statement: a quote, a that-clause, or the object of say/tell/add
+    ("clarifying the maps of …" is not)."""
+    attribution = entry.attribution
+    if attribution.kind in ("direct", "according", "mixed", "headline") or attribution.quote:
+        return True
+    if attribution.cue_lemma in _PLAIN_SAY:
+        return True
+    tokens = view.tokens
+    first = entry.first
+    while first <= entry.last and tokens[first].norm in {",", ":"}:
+        first += 1
+    if first > entry.last:
+        return False
+    # "told Al Mayadeen that …", "informing the mediators that …": a that-clause soon after the cue
+    window = [t.norm for t in tokens[first : min(entry.last + 1, first + 6)]]
+    return tokens[first].norm in {"that", '"', "'"} or "that" in window
 
 
 def _title_case(tokens: Sequence[Token]) -> bool:

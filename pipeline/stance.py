@@ -27,6 +27,7 @@ __all__ = [
     "Token",
     "default_lexicon",
     "find_cues",
+    "inflect_verb",
     "load_lexicon",
     "tokenize",
 ]
@@ -287,6 +288,16 @@ def _key_word(words: tuple[str, ...]) -> str:
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     return load_lexicon()
+
+
+def inflect_verb(verb: str) -> tuple[str, ...]:
+    """Every surface form of a verb: "accept" → accept, accepts, accepted, accepting ("say" → said…)."""
+    return _verb_forms(verb, _irregular_forms())
+
+
+@lru_cache(maxsize=1)
+def _irregular_forms() -> dict[str, tuple[str, ...]]:
+    return _load_verb_forms(DATA / "stance_verb_forms.tsv")
 
 
 def _load_verb_forms(path: Path) -> dict[str, tuple[str, ...]]:
