@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import threading
 from datetime import date
 from typing import Any
 
@@ -33,6 +34,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# trafilatura shares module-level lxml parsers and XPath objects; two threads extracting at once can crash
+# the process (seen as a segfault in extract_metadata while fetching). Extraction is CPU-bound under the
+# GIL anyway, so one lock costs nothing; processes and Dask workers each have their own.
+_TRAFILATURA_LOCK = threading.Lock()
 # Only the date tags in the page head, not the whole-text search: ~2x faster and still finds most dates.
 _FAST_DATE_PARAMS = set_date_params(extensive=False)
 
@@ -142,7 +147,8 @@ def extract_html(
     if not text_html.strip():
         return None
     try:
-        document = _trafilatura_document(text_html, url, fast)
+        with _TRAFILATURA_LOCK:
+            document = _trafilatura_document(text_html, url, fast)
     # lxml and trafilatura raise many kinds of error on broken markup; one page must not stop a run.
     except Exception as exc:
         # The caller reports the page as unusable (one warning); the cause is kept here.
