@@ -11,6 +11,7 @@ Tests take the ``http_server`` fixture after ``from tests.httpserver import http
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import hashlib
 import mimetypes
@@ -60,7 +61,9 @@ class FaultServer:
         self._in_flight = 0
         self.max_in_flight = 0  # most requests handled at once: per-host concurrency tests read it
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._httpd.daemon_threads = True
+        # Handler threads are joined on stop, so none is left running (or writing) at interpreter exit.
+        self._httpd.daemon_threads = False
+        self._httpd.block_on_close = True
         self.base = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fault-server", daemon=True
@@ -171,6 +174,10 @@ def _handler_for(server: FaultServer) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, format: str, *args: object) -> None:
             pass
+
+        def handle(self) -> None:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # clients hanging up are tested
+                super().handle()
 
     return Handler
 
