@@ -91,6 +91,8 @@ class Digest:
     contradictions: tuple[Contradiction, ...]
     new: tuple[Position, ...]
     unchanged: tuple[Change, ...]
+    new_actors: tuple[str, ...]  # actors with a position for the first time
+    new_topics: tuple[str, ...]  # topics anyone took a position on for the first time
     left_out: int  # claims on the day below min_confidence
     no_topic: int  # claims on the day without a topic (they make no position)
     min_confidence: float
@@ -321,6 +323,9 @@ def build_digest(
         for (actor, topic, _), position in sorted(history.items()):
             by_pair[(actor, topic)].append(position)
         timelines = {pair: tuple(points) for pair, points in by_pair.items()}
+    new_actors, new_topics = digest_sql.first_seen(
+        con, day, {p.actor for p in new}, {p.topic for p in new}, min_confidence=min_confidence
+    )
     left = digest_sql.left_out_counts(con, day, min_confidence=min_confidence)
     return Digest(
         day=day,
@@ -328,6 +333,8 @@ def build_digest(
         contradictions=tuple(contradictions),
         new=tuple(new),
         unchanged=tuple(unchanged),
+        new_actors=tuple(new_actors),
+        new_topics=tuple(new_topics),
         left_out=left["below_confidence"],
         no_topic=left["no_topic"],
         min_confidence=min_confidence,
@@ -395,6 +402,8 @@ def digest_to_json(d: Digest) -> dict[str, Any]:
             }
             for c in d.unchanged
         ],
+        "new_actors": list(d.new_actors),
+        "new_topics": list(d.new_topics),
         "left_out": d.left_out,
         "no_topic": d.no_topic,
         "min_confidence": d.min_confidence,
@@ -433,6 +442,12 @@ def render_markdown(d: Digest) -> str:
     lines += ["", "## New positions", ""]
     if not d.new:
         lines.append("None.")
+    if d.new_actors:
+        lines.append(f"First positions of: {', '.join(d.new_actors)}.")
+    if d.new_topics:
+        lines.append(f"New topics: {', '.join(d.new_topics)}.")
+    if d.new_actors or d.new_topics:
+        lines.append("")
     for p in d.new:
         lines.append(
             f"- **{p.actor}** on **{p.topic}**: {p.stance}: “{p.evidence}” ({_sources_text(p.sources)})"
@@ -569,6 +584,10 @@ def render_html(d: Digest) -> str:
     out.append("<h2>New positions</h2>")
     if not d.new:
         out.append('<p class="note">None.</p>')
+    if d.new_actors:
+        out.append(f"<p>First positions of: {e(', '.join(d.new_actors))}.</p>")
+    if d.new_topics:
+        out.append(f"<p>New topics: {e(', '.join(d.new_topics))}.</p>")
     else:
         out.append("<ul>")
         for p in d.new:

@@ -327,6 +327,8 @@ def test_empty_day_is_a_quiet_digest(con: duckdb.DuckDBPyConnection) -> None:
         "contradictions": [],
         "new": [],
         "unchanged": [],
+        "new_actors": [],
+        "new_topics": [],
         "left_out": 0,
         "no_topic": 0,
         "min_confidence": None,
@@ -349,3 +351,18 @@ def test_scenario_mirrors_the_gold_digest() -> None:
         day = expected[steady["day"]]
         assert [steady["actor"], steady["topic"], steady["stance"]] in day["unchanged"]
         assert steady["actor"] not in {c[0] for c in day["changed"] if c[1] == steady["topic"]}
+
+
+def test_new_actors_and_topics_are_named_once(con: duckdb.DuckDBPyConnection) -> None:
+    first = digest_to_json(_digest(con, "2025-05-27"))
+    assert (first["new_actors"], first["new_topics"]) == (
+        ["Hamas", "Israel", "United States"],
+        ["ceasefire-proposal", "hamas-response"],
+    )
+    # 06-01: Hamas speaks on negotiations for the first time; Hamas is known, the topic is new.
+    later = digest_to_json(_digest(con, "2025-06-01"))
+    assert (later["new_actors"], later["new_topics"]) == ([], ["negotiations"])
+    assert "New topics: negotiations." in render_markdown(_digest(con, "2025-06-01"))
+    # With a lower bar Israel's 05-27 claim on negotiations counts, so the topic is no longer new on 06-01.
+    lenient = digest_to_json(_digest(con, "2025-06-01", min_confidence=0.4))
+    assert lenient["new_topics"] == []

@@ -7,7 +7,7 @@ The digest logic (positions, changes, contradictions) lives in ``pipeline.digest
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -225,3 +225,27 @@ def topic_phrases(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
             value = []
         phrases[key] = [p for p in value if isinstance(p, str)] if isinstance(value, list) else []
     return phrases
+
+
+def first_seen(
+    con: duckdb.DuckDBPyConnection,
+    day: date,
+    actors: Collection[str],
+    topics: Collection[str],
+    *,
+    min_confidence: float,
+) -> tuple[list[str], list[str]]:
+    """Of ``actors`` and ``topics`` (those with positions on ``day``), the ones with no position before."""
+    if not actors and not topics:
+        return [], []
+    params = {
+        "actors": sorted(set(actors)),
+        "topics": sorted(set(topics)),
+        "day": day,
+        "min_confidence": min_confidence,
+    }
+    new_actors: list[str] = []
+    new_topics: list[str] = []
+    for kind, name in con.execute(query("digest_first_seen"), params).fetchall():
+        (new_actors if kind == "actor" else new_topics).append(name)
+    return new_actors, new_topics
