@@ -369,8 +369,9 @@ class ActorResolver:
             return None
         tokens = tokenize(description)
         mentions = self.mentions(tokens)
+        whole = self.mentions(tokenize(text)) if description != text else mentions
         # A person named anywhere in the speaker ("the US envoy to the Middle East, Steve Witkoff") wins.
-        for m in self.mentions(tokenize(text)):
+        for m in whole:
             if m.actor.kind == "person" and m.via in ("name", "alias"):
                 return Resolution(m.actor.party, m.actor.name, "canonical", "person", "alias")
         named = any(m.via in ("name", "alias") for m in mentions)
@@ -378,7 +379,7 @@ class ActorResolver:
             return Resolution(description, None, "discovered", "source", "media", 0.5)
         anaphor = None if named else anaphor_kind(text)
         if anaphor is not None:
-            declared = tuple(m.actor.name for m in self.mentions(tokenize(text)) if m.via == "anaphor")
+            declared = tuple(m.actor.name for m in whole if m.via == "anaphor")
             return Resolution(
                 "", description, "discovered", anaphor, "anaphor", 0.0, anaphor=anaphor, anaphor_of=declared
             )

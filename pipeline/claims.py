@@ -564,7 +564,7 @@ class ClaimExtractor:
         day: date | None,
     ) -> Resolution | None:
         who = self._same_person(self.resolver.resolve(written, day))
-        if who is not None and who.status == "discovered" and _title_case(view.tokens):
+        if who is not None and who.status == "discovered" and view.title_case:
             return None  # "Amended Lawsuit Claims …": a headline's capitals name nobody
         if who is None or who.anaphor is None:
             return who
@@ -1041,7 +1041,10 @@ class ClaimExtractor:
             ):
                 return inside.who, tokens[end].text, end
             res = self._antecedent(view, kind, tokens[end].start, self._coref)
-            return (res, tokens[end].text, end) if res is not None else None
+            if res is None:
+                # a subject we cannot resolve is still not the speaker's: the cue is nobody's we know
+                res = Resolution("", None, "discovered", kind, "anaphor", 0.0, anaphor=kind)
+            return res, tokens[end].text, end
         start = _noun_phrase_start(tokens, end, view.mentions)
         if start is None:
             return None
@@ -1395,8 +1398,8 @@ def _states_something(view: _SentenceView, entry: _Said) -> bool:
 
 def _title_case(tokens: Sequence[Token]) -> bool:
     """A headline in Title Case: most longer words capitalised."""
-    words = [t for t in tokens if len(t.text) > 3 and t.text[:1].isalpha()]
-    return len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
+    longer = [t.text for t in tokens if len(t.text) > 3 and t.text[0].isalpha()]
+    return len(longer) >= 3 and sum(1 for w in longer if w[0].isupper()) >= 0.7 * len(longer)
 
 
 def _speech_before(tokens: Sequence[Token], index: int) -> int | None:
