@@ -5,6 +5,7 @@ cleans them, extracts claims with the sample watchlist, writes the export the sc
 ``../shared/eval/score_claims.py`` on it.
 
     .venv/bin/python bench/eval_claims.py [--min-confidence 0.5] [--show] [--out export.jsonl]
+    .venv/bin/python bench/eval_claims.py --speed 1000   # words/s of attribution + claims on news-2017
 """
 
 from __future__ import annotations
@@ -93,12 +94,45 @@ def score(rows: list[dict[str, object]]) -> dict[str, Any]:
     return result
 
 
+def speed(limit: int) -> str:
+    """CPU words per second of attribution and claims (with the sample watchlist) over news-2017 articles."""
+    import time
+
+    from bench.loaders import news2017
+    from pipeline.attribution import find_attributions
+    from pipeline.sentences import split_sentences
+
+    extractor = ClaimExtractor(load_watchlist(SAMPLE / "watchlist.toml"))
+    articles = [
+        Article(article_id=raw.doc, doc=raw.doc, text=raw.text, sentences=split_sentences(raw.text))
+        for raw in news2017(limit=limit)
+    ]
+    words = sum(len(a.text.split()) for a in articles)
+    start = time.process_time()
+    attributions = [find_attributions(a) for a in articles]
+    middle = time.process_time()
+    claims = sum(
+        len(extractor.extract(a, found).claims) for a, found in zip(articles, attributions, strict=True)
+    )
+    end = time.process_time()
+    return (
+        f"{len(articles)} articles, {words} words, {claims} claims: "
+        f"attribution {words / (middle - start):,.0f} words/s, claims {words / (end - middle):,.0f} words/s, both {words / (end - start):,.0f} words/s"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--min-confidence", type=float, default=0.5)
     parser.add_argument("--show", action="store_true", help="print every exported claim and the missed gold")
     parser.add_argument("--out", type=Path, help="also write the export here")
+    parser.add_argument(
+        "--speed", type=int, metavar="N", help="measure words/s on N news-2017 articles instead"
+    )
     args = parser.parse_args()
+    if args.speed:
+        print(speed(args.speed))
+        return 0
     if not GOLD.exists() or not SCORER.exists():
         print(f"needs {GOLD} and {SCORER} (../shared beside the project)", file=sys.stderr)
         return 2
