@@ -115,9 +115,16 @@ def speed(limit: int) -> str:
         len(extractor.extract(a, found).claims) for a, found in zip(articles, attributions, strict=True)
     )
     end = time.process_time()
-    return (
-        f"{len(articles)} articles, {words} words, {claims} claims: "
-        f"attribution {words / (middle - start):,.0f} words/s, claims {words / (end - middle):,.0f} words/s, both {words / (end - start):,.0f} words/s"
+    rate = {
+        name: words / seconds
+        for name, seconds in (
+            ("attribution", middle - start),
+            ("claims", end - middle),
+            ("both", end - start),
+        )
+    }
+    return f"{len(articles)} articles, {words} words, {claims} claims: " + ", ".join(
+        f"{name} {value:,.0f} words/s" for name, value in rate.items()
     )
 
 
