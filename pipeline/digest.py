@@ -480,7 +480,7 @@ def timeline_svg(points: Sequence[Position], *, width: int = 360, height: int = 
     """A small inline SVG: one dot per day with a position, at the height of its side, joined by a line."""
     if not points:
         return ""
-    left, right, top, bottom = 58, 12, 10, 22  # side names sit in the left margin
+    left, right, top, bottom = 66, 24, 12, 22  # side names sit in the left margin
     row = (height - top - bottom) / (len(SIDE_ORDER) - 1)
     first, last = points[0].day.toordinal(), points[-1].day.toordinal()
     span = max(last - first, 1)
@@ -507,12 +507,18 @@ def timeline_svg(points: Sequence[Position], *, width: int = 360, height: int = 
         parts.append(f'<text x="4" y="{top + i * row + 3:.1f}" font-size="9" fill="#757575">{side}</text>')
     coords = " ".join(f"{x(p):.1f},{y(p):.1f}" for p in points)
     parts.append(f'<polyline points="{coords}" fill="none" stroke="#90a4ae" stroke-width="1.5"/>')
-    for p in points:
+    for i, p in enumerate(points):
         label = html.escape(f"{p.day.isoformat()}: {p.stance}")
         parts.append(
             f'<circle cx="{x(p):.1f}" cy="{y(p):.1f}" r="4" fill="{SIDE_COLOUR[p.side]}">'
             f"<title>{label}</title></circle>"
         )
+        # Stance names where the stance changes, while there is room for them; tooltips hold the rest.
+        if len(points) <= 6 and (i == 0 or points[i - 1].stance != p.stance):
+            parts.append(
+                f'<text x="{x(p):.1f}" y="{y(p) - 6:.1f}" font-size="8" text-anchor="middle" '
+                f'fill="{SIDE_COLOUR[p.side]}">{html.escape(p.stance)}</text>'
+            )
     parts.append(
         f'<text x="{left}" y="{height - 6}" font-size="9" fill="#616161">{points[0].day.isoformat()}</text>'
     )
