@@ -366,3 +366,17 @@ def test_new_actors_and_topics_are_named_once(con: duckdb.DuckDBPyConnection) ->
     # With a lower bar Israel's 05-27 claim on negotiations counts, so the topic is no longer new on 06-01.
     lenient = digest_to_json(_digest(con, "2025-06-01", min_confidence=0.4))
     assert lenient["new_topics"] == []
+
+
+def test_previous_claims_finds_each_pairs_last_day_also_beyond_the_lookback(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    from pipeline.store.digest_sql import previous_claims
+
+    def summary(lookback: int) -> set[tuple[str, str, str]]:
+        found = previous_claims(con, date(2025, 7, 2), min_confidence=0.5, lookback_days=lookback)
+        return {(c.actor, c.topic, c.day.isoformat()) for c in found}
+
+    expected = {("Hamas", "ceasefire-proposal", "2025-06-01"), ("Hamas", "negotiations", "2025-06-01")}
+    assert summary(31) == expected
+    assert summary(3) == expected  # 06-01 lies before a 3-day lookback: found by the full-history pass
