@@ -65,6 +65,14 @@ def _speech_verb_forms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _verb_words() -> frozenset[str]:
+    """Cue and speech verb forms: a lower-case one ends a noun phrase read backwards."""
+    lexicon = default_lexicon()
+    verbs = {e.words[0] for entries in lexicon.by_first.values() for e in entries if e.form == "verb"}
+    return frozenset(verbs) | _speech_verb_forms()
+
+
+@lru_cache(maxsize=1)
 def _gap_words() -> frozenset[str]:
     return _word_file("stance_gap_words.txt")
 
@@ -694,7 +702,7 @@ class ClaimExtractor:
                     and before.norm not in _PRONOUN_SUBJECTS
                     and not before.norm.endswith("ly")
                     and before.norm not in title_words()
-                    and not before.capitalised
+                    and (not before.capitalised or (view.title_case and j > 0))
                 ):
                     return True  # "a truce offer", "bring back": a noun or a particle, not the verb
         k = cue.first - 1
@@ -1048,6 +1056,8 @@ class ClaimExtractor:
         start = _noun_phrase_start(tokens, end, view.mentions)
         if start is None:
             return None
+        if start < 0:  # the subject is further back than we read: nobody we can name
+            return Resolution("", None, "discovered", "any", "relative-clause", 0.0), "", end
         written = _text(view, start, end)
         res = self._same_person(self.resolver.resolve(written, day))
         if res is None:
@@ -1329,6 +1339,8 @@ def _confidence(candidate: _Candidate, watched: bool) -> float:
         score -= 0.05
     if candidate.topic is None and candidate.stance != "claim" and watched:
         score -= 0.15
+    if "negated" in candidate.rules and candidate.stance == "claim":
+        score -= 0.3  # "did not reject", "offered no …": no position either way
     if res.kind == "source":
         score *= 0.5  # the press reports positions; it holds none worth a digest
     if res.status == "discovered" and watched:
@@ -1495,6 +1507,10 @@ def _noun_phrase_start(tokens: Sequence[Token], end: int, mentions: Sequence[Men
             break
         if not token.capitalised and norm.endswith(("ed", "ing")) and norm not in _PARTICIPLE_MODIFIERS:
             break  # "the official reaffirmed Israel's …": a verb ends the noun phrase
+        if not token.capitalised and norm in _verb_words():
+            if j > 0 and tokens[j - 1].norm in {"who", "which", "that"}:
+                return -1  # "a congresswoman who supports Trump denounces …": Trump is no subject
+            break
         start = j
         j -= 1
     # A sentence-initial capital is not a name by itself ("However", "Meanwhile").

@@ -355,6 +355,13 @@ def find_cues(
             continue
         entry, last = matched
         negator = _negator_before(tokens, i, start)
+        if (
+            negator is None
+            and entry.form == "verb"
+            and last + 1 < stop
+            and tokens[last + 1].norm in {"no", "nothing"}
+        ):
+            negator = "no"  # "offered no concessions", "showed no sign of backing down"
         stance = entry.stance
         if negator is not None and not _has_own_negation(entry.words):
             stance = (

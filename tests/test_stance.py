@@ -96,3 +96,9 @@ def test_extra_lexicon_extends_and_bad_lines_are_logged(
         lexicon = load_lexicon([DATA / "stance_cues.tsv", extra])
     assert "skipped cue line" in caplog.text and "extra.tsv:3" in caplog.text
     assert [c.stance for c in find_cues(tokenize("Qatar signed up to the plan"), lexicon)] == ["accept"]
+
+
+def test_a_verb_followed_by_no_is_negated() -> None:
+    # feed summary, Feb 2026
+    cues = find_cues(tokenize("Lawmakers and the White House offered no signs of compromise Sunday"))
+    assert [(c.stance, c.negated) for c in cues] == [("claim", True)]
