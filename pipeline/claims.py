@@ -1156,7 +1156,7 @@ class ClaimExtractor:
             speech=candidate.speech,
             via=candidate.via,
             condition=candidate.condition,
-            said_on=None,
+            said_on=_said_on(view.sentence.text, article.published),
             rules=rules,
         )
 
@@ -1406,6 +1406,45 @@ def _states_something(view: _SentenceView, entry: _Said) -> bool:
     # "told Al Mayadeen that …", "informing the mediators that …": a that-clause soon after the cue
     window = [t.norm for t in tokens[first : min(entry.last + 1, first + 6)]]
     return tokens[first].norm in {"that", '"', "'"} or "that" in window
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split(),
+        start=1,
+    )
+}
+_DATE_IN_TEXT = re.compile(
+    r"\bon\s+(?:(?P<month>[A-Z][a-z]+)\s+(?P<day>\d{1,2})|(?P<day2>\d{1,2})\s+(?P<month2>[A-Z][a-z]+))"
+    r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
+)
+
+
+def _said_on(text: str, published: date | None) -> date | None:
+    """ "said on May 27", "on 26 May 2025": the day a statement was made, when the sentence gives it.
+    A date without a year takes the article's year (the year before when that is months after publication:
+    "on December 30" in a January article)."""
+    match = _DATE_IN_TEXT.search(text)
+    if match is None:
+        return None
+    month = _MONTHS.get((match.group("month") or match.group("month2") or "").lower())
+    day = int(match.group("day") or match.group("day2") or 0)
+    if month is None:
+        return None
+    year = int(match.group("year")) if match.group("year") else (published.year if published else None)
+    if year is None:
+        return None
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        return None
+    if not match.group("year") and published is not None and (found - published).days > 31:
+        try:
+            found = date(year - 1, month, day)
+        except ValueError:
+            return None
+    return found
 
 
 def _title_case(tokens: Sequence[Token]) -> bool:

@@ -216,3 +216,12 @@ def test_export_rows_are_what_the_scorer_reads() -> None:
     for row in rows:
         assert {"doc", "evidence", "actor", "speaker", "stance", "topic"} <= set(row)
         json.dumps(row)
+
+
+def test_said_on_from_a_date_in_the_sentence(sample_claims: list[tuple[Article, Claim]]) -> None:
+    naim = next(c for _, c in sample_claims if c.evidence.startswith("Basem Naim"))
+    assert naim.said_on == date(2025, 5, 27)
+    video = next(c for _, c in sample_claims if "video message on May 26" in c.evidence)
+    assert video.said_on == date(2025, 5, 26)
+    sunday = next(c for _, c in sample_claims if c.evidence.startswith("Hamas on Sunday said"))
+    assert sunday.said_on is None  # weekdays are left to the article's date
