@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -491,6 +492,8 @@ class ClaimExtractor:
         tokens = view.tokens
         candidates: list[_Candidate] = []
         said: list[_Said] = []
+        starts = [t.start for t in tokens]
+        ends = [t.end for t in tokens]
         for attribution in _repair(view, attributions):
             written = self._extend_speaker(view, attribution)
             if _possessive(written):
@@ -498,8 +501,8 @@ class ClaimExtractor:
             who = self._speaker(attribution, written, view, coreference, day)
             if who is None:
                 continue
-            first, last = _token_span(tokens, attribution.content_start, attribution.content_end)
-            cue_index = _cue_token(tokens, attribution)
+            first, last = _token_span(ends, starts, attribution.content_start, attribution.content_end)
+            cue_index = _cue_token(tokens, attribution, ends)
             speech = attribution.cue_lemma in self._speech or attribution.kind == "according"
             said.append(_Said(attribution, written, who, first, last, cue_index, speech))
             coreference.note(who, written)
@@ -1189,13 +1192,15 @@ def _possessive(written: str) -> bool:
     return stripped.endswith(("'s", "’s", "s'", "s’")) or stripped.endswith(("’", "'"))
 
 
-def _cue_token(tokens: Sequence[Token], attribution: Attribution) -> int:
+def _cue_token(tokens: Sequence[Token], attribution: Attribution, ends: Sequence[int]) -> int:
     """Index of the attribution's cue word, the occurrence nearest its speaker; -1 when absent."""
     words = attribution.cue.lower().replace("’", "'").split()
     if not words:
         return -1
+    around = bisect_left(ends, attribution.speaker_end)
     best, distance = -1, 10**9
-    for i, token in enumerate(tokens):
+    for i in range(max(0, around - 12), min(len(tokens), around + 12)):
+        token = tokens[i]
         if token.norm == words[0]:
             gap = min(abs(token.start - attribution.speaker_end), abs(token.end - attribution.speaker_start))
             if gap < distance:
@@ -1313,7 +1318,7 @@ def _nested(tokens: Sequence[Token], subject_index: int, inside: _Said | None) -
     """Whether a subject sits in a report inside the report ("claimed that X had informed … that he
     accepted", "reports that Hamas had accepted"): nobody here states that position."""
     thats = 0
-    for k in range(subject_index):
+    for k in range(max(0, subject_index - 40), subject_index):  # a report nests within a clause or two
         if tokens[k].norm == "that":
             thats += 1
             for b in range(k - 1, max(-1, k - 7), -1):
@@ -1369,12 +1374,12 @@ def _merge(candidates: list[_Candidate], by_stance: bool = False) -> list[_Candi
     return [c for c in best.values() if c.topic is not None or c.resolution.actor not in topical]
 
 
-def _token_span(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int]:
-    first, last = len(tokens), -1
-    for i, token in enumerate(tokens):
-        if token.end > start and token.start < end:
-            first = min(first, i)
-            last = i
+def _token_span(ends: Sequence[int], starts: Sequence[int], start: int, end: int) -> tuple[int, int]:
+    """Indexes of the first and last tokens overlapping [start, end); (n, -1) when none does."""
+    first = bisect_right(ends, start)
+    last = bisect_left(starts, end) - 1
+    if first > last:
+        return len(ends), -1
     return first, last
 
 
