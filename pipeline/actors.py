@@ -377,9 +377,9 @@ class ActorResolver:
         named = any(m.via in ("name", "alias") for m in mentions)
         if is_media(text):
             return Resolution(description, None, "discovered", "source", "media", 0.5)
-        anaphor = None if named else anaphor_kind(text)
+        declared = tuple(m.actor.name for m in whole if m.via == "anaphor")
+        anaphor = None if named else ("organisation" if declared else anaphor_kind(text))
         if anaphor is not None:
-            declared = tuple(m.actor.name for m in whole if m.via == "anaphor")
             return Resolution(
                 "", description, "discovered", anaphor, "anaphor", 0.0, anaphor=anaphor, anaphor_of=declared
             )
