@@ -602,11 +602,7 @@ class Coreference:
         """Record a resolved actor the text has named."""
         if not resolution.resolved:
             return
-        if resolution.kind == "person" or (
-            resolution.speaker
-            and resolution.rule in ("alias", "role", "fuzzy")
-            and resolution.kind == "person"
-        ):
+        if resolution.kind == "person":
             self.last_person = resolution
         elif resolution.kind in ("organisation", "group", "country") and resolution.speaker is None:
             self.last_organisation = resolution
@@ -640,6 +636,21 @@ class Coreference:
             elif mention.actor.kind in ("organisation", "group"):
                 self.last_organisation = res
 
+    def _latest(self, kind: str | None, head: str) -> Resolution | None:
+        """The latest actor of the kind an anaphor needs ("the official": the last speaker called so)."""
+        if kind == "organisation":
+            return self.last_organisation
+        if kind == "person":
+            return self.last_person
+        if kind == "speaker":
+            for description, res in reversed(self.speakers):
+                if head and head in description:
+                    return res
+            return self.last_speaker
+        if kind == "country":
+            return None
+        return self.last_speaker or self.last_organisation
+
     def resolve(self, anaphoric: Resolution, written: str = "") -> Resolution | None:
         """The antecedent of an anaphor, or None when the article has named nobody fitting."""
         kind = anaphoric.anaphor
@@ -650,24 +661,9 @@ class Coreference:
             if seen:
                 found = max(seen, key=lambda item: item[0])[1]
             elif len(anaphoric.anaphor_of) == 1:
-                return None
-        if found is not None:
-            pass
-        elif kind == "organisation":
-            found = self.last_organisation
-        elif kind == "person":
-            found = self.last_person
-        elif kind == "speaker":
-            for description, res in reversed(self.speakers):
-                if head and head in description:
-                    found = res
-                    break
-            if found is None:
-                found = self.last_speaker
-        elif kind == "country":
-            found = None
-        else:
-            found = self.last_speaker or self.last_organisation
+                return None  # "the movement" means Hamas, and the article has not named Hamas yet
+        if found is None:
+            found = self._latest(kind, head)
         if found is None:
             return None
         return Resolution(found.actor, found.speaker, found.status, found.kind, "coreference", 0.8)

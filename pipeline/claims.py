@@ -1383,17 +1383,6 @@ def _token_span(ends: Sequence[int], starts: Sequence[int], start: int, end: int
     return first, last
 
 
-def _overlaps_cue(attribution: Attribution, cue: Cue, tokens: Sequence[Token]) -> bool:
-    """Whether the stance cue is the attribution's own cue word ("dismissed", "denied")."""
-    text = attribution.cue.lower()
-    if not text:
-        return False
-    words = [t.norm for t in tokens[cue.first : cue.last + 1]]
-    return any(w and (w == text or w in text.split() or text.startswith(w)) for w in words[:1]) and (
-        attribution.content_start >= tokens[cue.first].start
-    )
-
-
 def _states_something(view: _SentenceView, entry: _Said) -> bool:
     """Whether speech content is a statement: a quote, a that-clause, or the object of say/tell/add
     ("clarifying the maps of …" is not)."""
