@@ -9,6 +9,9 @@ Two sources of claims, merged per sentence:
 - clauses whose subject is an actor and whose verb is a stance cue, without a speech cue ("Hamas has
   rejected accusations …", "Israel is demanding …", headlines "Hamas accepts US ceasefire proposal").
 
+When the attribution stage names no speaker, the commonest quote shapes ("“…,” said X") and the subject
+of a speech verb ("Hamas reiterated that …") stand in for it.
+
 The topic is the watchlist topic named nearest after the cue (before it for predicates such as "… were
 not true"). One claim per (actor, topic) and sentence: the first cue of the sentence wins, and a plain
 statement gives way to a stance. Everything a rule decides is listed in ``Claim.rules``; confidence
@@ -20,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -339,7 +343,10 @@ class _SentenceView:
 
 
 class ClaimExtractor:
-    """Reusable extractor: the watchlist index and lexicons are built once for many articles."""
+    """Reusable extractor: the watchlist index and lexicons are built once for many articles.
+
+    Not thread-safe (it holds the coreference state of the article it reads): one per thread.
+    """
 
     def __init__(self, watchlist: Watchlist | None, lexicon: Lexicon | None = None) -> None:
         self.watchlist = watchlist
@@ -1630,18 +1637,20 @@ def _condition(tokens: Sequence[Token], cue: Cue) -> str | None:
 def extract_claims(
     article: Article, watchlist: Watchlist | None, attributions: Sequence[Attribution] | None = None
 ) -> ExtractionResult:
-    """Claims of one article (attributions computed when not given)."""
+    """Claims of one article (attributions computed when not given).
+
+    The extractor built for a watchlist is reused, one per thread: it keeps the article's coreference
+    state while it reads, so threads must not share it.
+    """
     return _extractor(watchlist).extract(article, attributions)
 
 
-_CACHE: dict[int, ClaimExtractor] = {}
+_LOCAL = threading.local()
 
 
 def _extractor(watchlist: Watchlist | None) -> ClaimExtractor:
-    key = id(watchlist)
-    extractor = _CACHE.get(key)
+    extractor: ClaimExtractor | None = getattr(_LOCAL, "extractor", None)
     if extractor is None or extractor.watchlist is not watchlist:
         extractor = ClaimExtractor(watchlist)
-        _CACHE.clear()
-        _CACHE[key] = extractor
+        _LOCAL.extractor = extractor
     return extractor
