@@ -225,3 +225,17 @@ def test_said_on_from_a_date_in_the_sentence(sample_claims: list[tuple[Article, 
     assert video.said_on == date(2025, 5, 26)
     sunday = next(c for _, c in sample_claims if c.evidence.startswith("Hamas on Sunday said"))
     assert sunday.said_on is None  # weekdays are left to the article's date
+
+
+def test_threads_get_the_same_claims_as_one_reader(watchlist: Watchlist) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    articles = list(sample_articles()) * 4
+
+    def ids(article: Article) -> list[str]:
+        return sorted(c.claim_id for c in extract_claims(article, watchlist).claims)
+
+    alone = [ids(article) for article in articles]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(ids, articles))
+    assert together == alone
