@@ -149,6 +149,8 @@ def extract_html(
     try:
         with _TRAFILATURA_LOCK:
             document = _trafilatura_document(text_html, url, fast)
+            if document is not None:  # free its lxml trees under the lock too, not beside another parse
+                document.body = document.commentsbody = None
     # lxml and trafilatura raise many kinds of error on broken markup; one page must not stop a run.
     except Exception as exc:
         # The caller reports the page as unusable (one warning); the cause is kept here.
