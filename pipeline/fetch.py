@@ -288,7 +288,7 @@ class Fetcher:
         self._log_lock = threading.Lock()
         self._log: list[FetchLogEntry] = []
         self._robots_lock = threading.Lock()
-        self._robots: dict[str, RobotFileParser] = {}
+        self._robots: dict[str, tuple[RobotFileParser, str | None]] = {}
         self._robots_host_locks: dict[str, threading.Lock] = {}
 
     def close(self) -> None:
@@ -338,7 +338,10 @@ class Fetcher:
                 attempt=0,
             )
             return Fetched(url=url, outcome="failed", error=refusal, log_index=index)
-        if kind == "page" and self.settings.respect_robots and not self.robots_allow(url, source):
+        blocked = (
+            self.robots_refusal(url, source) if kind == "page" and self.settings.respect_robots else None
+        )
+        if blocked:
             index = self._record(
                 url=url,
                 source=source,
@@ -347,10 +350,10 @@ class Fetcher:
                 status=None,
                 bytes=0,
                 duration_ms=0,
-                error="disallowed by robots.txt",
+                error=blocked,
                 attempt=0,
             )
-            return Fetched(url=url, outcome="failed", error="disallowed by robots.txt", log_index=index)
+            return Fetched(url=url, outcome="failed", error=blocked, log_index=index)
         cached = self._cache.get(url) if use_cache else None
         headers: dict[str, str] = {}
         if cached and cached.etag:
@@ -565,8 +568,8 @@ class Fetcher:
 
     # -- robots.txt ----------------------------------------------------------------------------------
 
-    def robots_allow(self, url: str, source: str | None) -> bool:
-        """Whether the host's robots.txt lets our user agent fetch ``url`` (fetched once per host).
+    def robots_refusal(self, url: str, source: str | None) -> str | None:
+        """Why the host's robots.txt keeps our user agent from ``url``, or None (fetched once per host).
 
         As RFC 9309 says: a 4xx robots.txt allows everything; one that cannot be fetched (5xx, network
         errors, refused) disallows everything for this run.
@@ -576,22 +579,28 @@ class Fetcher:
         with self._robots_lock:
             host_lock = self._robots_host_locks.setdefault(origin, threading.Lock())
         with host_lock:
-            parser = self._robots.get(origin)
-            if parser is None:
-                parser = self._fetch_robots(origin, source)
-                self._robots[origin] = parser
-        return parser.can_fetch(self.settings.http_user_agent, url)
+            known = self._robots.get(origin)
+            if known is None:
+                known = self._robots[origin] = self._fetch_robots(origin, source)
+        parser, unavailable = known
+        if parser.can_fetch(self.settings.http_user_agent, url):
+            return None
+        if unavailable:
+            return f"robots.txt could not be fetched ({unavailable}): the host is skipped this run"
+        return "disallowed by robots.txt"
 
-    def _fetch_robots(self, origin: str, source: str | None) -> RobotFileParser:
+    def _fetch_robots(self, origin: str, source: str | None) -> tuple[RobotFileParser, str | None]:
+        """The parsed robots.txt, and why it could not be fetched (None when it could, or was 4xx)."""
         parser = RobotFileParser(f"{origin}/robots.txt")
         fetched = self.fetch(f"{origin}/robots.txt", source=source, kind="robots", use_cache=False)
         if fetched.outcome == "new":
             parser.parse(fetched.body.decode("utf-8", errors="replace").splitlines())
-        elif fetched.status is not None and 400 <= fetched.status <= 499:
+            return parser, None
+        if fetched.status is not None and 400 <= fetched.status <= 499:
             parser.parse([])  # no rules: everything allowed
-        else:
-            parser.parse(["User-agent: *", "Disallow: /"])
-        return parser
+            return parser, None
+        parser.parse(["User-agent: *", "Disallow: /"])
+        return parser, fetched.error or "no response"
 
 
 # -- sources → documents -----------------------------------------------------------------------------

@@ -426,3 +426,23 @@ def test_redirects_to_other_schemes_or_broken_locations_fail_only_their_source(
     assert _rows(batch, broken)[-1].outcome == "failed"
     assert "Invalid URL in location header" in (_summary(batch, "Broken").error or "")
     assert [d.doc for d in batch.documents] == [good]
+
+
+def test_robots_txt_that_fails_disallows_the_host_and_a_missing_one_allows_it(
+    http_server: FaultServer,
+) -> None:
+    page = http_server.url("/pages/titan-map.html")
+    http_server.route("/robots.txt", Reply(503, b"busy"))
+    failing = fetch_sources([Source("Titan", page, "page")], _settings(http_retries=1), {}, "run-1")
+    assert failing.documents == ()
+    assert [(r.kind, r.outcome) for r in failing.log] == [
+        ("robots", "retry"),
+        ("robots", "failed"),
+        ("page", "disallowed"),
+    ]
+    assert failing.log[-1].error == "robots.txt could not be fetched (HTTP 503): the host is skipped this run"
+    assert http_server.hits("/pages/titan-map.html") == []
+
+    http_server.route("/robots.txt", Reply(404, b"no robots here"))
+    missing = fetch_sources([Source("Titan", page, "page")], _settings(), {}, "run-2")
+    assert [d.doc for d in missing.documents] == [page]
