@@ -33,7 +33,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Literal
+from itertools import zip_longest
+from typing import Any, Literal, TypeVar
 from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -66,6 +67,7 @@ _MAX_RETRY_AFTER = 60.0
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_WORKERS = 8
 
+_T = TypeVar("_T")
 Outcome = Literal["new", "unchanged", "failed"]
 FetchKind = Literal["feed", "page", "robots"]
 
@@ -655,6 +657,12 @@ def _entry_job(
     return fetched, entry_document(entry, page, doc=doc, source=source.name, min_text_chars=min_chars)
 
 
+def _interleave(queues: Iterable[list[_T]]) -> Iterator[_T]:
+    """One item from each queue in turn: [a1, a2], [b1] → a1, b1, a2."""
+    for round_ in zip_longest(*queues):
+        yield from (item for item in round_ if item is not None)
+
+
 def _entry_doc_id(entry: FeedEntry, feed_url: str, position: int) -> str:
     if entry.link and check_url(entry.link) is None:
         return entry.link
@@ -701,6 +709,7 @@ def fetch_sources(
         pages = {s.name: pool.submit(_page_job, fetcher, s) for s in enabled if s.kind == "page"}
         entry_jobs: list[tuple[Source, Future[tuple[Fetched | None, RawDocument | None]]]] = []
         scheduled: set[str] = {s.url for s in enabled if s.kind == "page"}
+        pending: dict[str, list[tuple[Source, FeedEntry, str]]] = {}
         for source in enabled:
             if source.kind != "feed":
                 continue
@@ -739,12 +748,12 @@ def fetch_sources(
                 if doc in scheduled:  # the same story in two feeds (or twice in one) is fetched once
                     continue
                 scheduled.add(doc)
-                entry_jobs.append(
-                    (
-                        source,
-                        pool.submit(_entry_job, fetcher, source, entry, doc, settings.min_feed_text_chars),
-                    )
-                )
+                pending.setdefault(_host_key(doc), []).append((source, entry, doc))
+
+        # Round-robin over hosts, so a 300-entry feed does not tie every worker to one host's queue.
+        for source, entry, doc in _interleave(pending.values()):
+            job = pool.submit(_entry_job, fetcher, source, entry, doc, settings.min_feed_text_chars)
+            entry_jobs.append((source, job))
 
         for source in enabled:
             if source.kind != "page":
