@@ -144,6 +144,7 @@ class _SentenceReader:
         self.n = len(tokens.text)
         self.headline = headline
         self.in_quote = self._quote_state(starts_in_quote)
+        self.loose_subject = False
         words = [t for t in tokens.text if t[0].isalpha()]
         # Title case ("Clinton Campaign Manager Laughs, Evades Reporter’s Question"): capitals say nothing.
         self.title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
@@ -182,6 +183,10 @@ class _SentenceReader:
     def read(self) -> list[_Found]:
         found: list[_Found] = []
         taken_speakers: set[tuple[int, int]] = set()
+        colon = self._colon_speaker()
+        if colon is not None:
+            found.append(colon)
+            taken_speakers.add(colon.speaker)
         i = 0
         while i < self.n:
             low = self.tok.lower[i]
@@ -190,11 +195,47 @@ class _SentenceReader:
                 result = self._according(i)
             elif low in self.lex.forms:
                 result = self._cue(i)
-            if result is not None and result.speaker not in taken_speakers and self._outside_quotes(result):
+            if (
+                result is not None
+                and result.speaker not in taken_speakers
+                and self._outside_quotes(result)
+                and not self._nested(result, found)
+            ):
                 found.append(result)
                 taken_speakers.add(result.speaker)
             i += 1
         return found
+
+    def _nested(self, result: _Found, found: list[_Found]) -> bool:
+        # "Rubio seemed hopeful that the United States could accept …": a stance or thought inside the
+        # content of an earlier attribution is part of what that speaker said, not a second source.
+        # (A speech verb there is usually annotated as an attribution of its own: "X said Y told him …".)
+        if self._cue_class(result) == "speech":
+            return False
+        return any(
+            earlier.content[0] >= earlier.cue[1] and earlier.content[0] <= result.cue[0] < earlier.content[1]
+            for earlier in found
+        )
+
+    def _colon_speaker(self) -> _Found | None:
+        """ "Trump: My immigration plans aren't set in stone." / "FALLIN: I think …": a name, a colon, words."""
+        limit = min(self.n, 6)
+        colon = next((i for i in range(1, limit) if self.tok.text[i] == ":"), None)
+        if colon is None or self.n - colon < 3:
+            return None
+        if not all(self.tok.text[i][0].isupper() or self.tok.text[i] in (".", "-") for i in range(colon)):
+            return None
+        label = " ".join(self.tok.lower[:colon])
+        if label in self.words["colon_labels"] or any(self._is(i, "colon_labels") for i in range(colon)):
+            return None  # "Read more:", "UPDATE:", "Editor's note:"
+        return _Found((0, colon), (colon, colon + 1), (colon + 1, self.n), "headline" if self.headline else "direct"
+                      if self._is_quote(colon + 1) else "reported", 0.6)
+
+    def _cue_class(self, found: _Found) -> str:
+        for i in range(found.cue[0], found.cue[1]):
+            if self.tok.lower[i] in self.lex.forms:
+                return self.lex.forms[self.tok.lower[i]][1]
+        return "speech"
 
     def _outside_quotes(self, found: _Found) -> bool:
         # Words inside a quote belong to the quoted speaker: "“They told me we had no chance,” she said".
@@ -267,6 +308,9 @@ class _SentenceReader:
         self, c: int, lemma: str, kind: str, cue_first: int | None = None, cue_last: int | None = None
     ) -> _Found | None:
         cue = (cue_first if cue_first is not None else c, cue_last if cue_last is not None else c + 1)
+        low = self.tok.lower[c]
+        # past-tense speech verbs ("said", "told") make any short determiner phrase a speaker
+        self.loose_subject = kind == "speech" and low != lemma and not low.endswith("s")
         j = c - 1
         while j >= 0 and (self._is(j, "auxiliaries") or self._is(j, "adverbs") or self.tok.text[j].isdigit()):
             j -= 1
@@ -368,7 +412,7 @@ class _SentenceReader:
         word = self.tok.text[i]
         low = self.tok.lower[i]
         if not word[0].isalnum():
-            return word in ("-", "’", "'", "&", ".")
+            return word in ("-", "’", "'", "&", ".", "%")
         if low in self.lex.forms and not word[0].isupper():
             return False
         if low in self.words["subordinators"] or low in self.words["auxiliaries"]:
@@ -450,6 +494,8 @@ class _SentenceReader:
                 return None
             word = self.tok.lower[i]
             opens_phrase = word.endswith(("ed", "ing")) and i + 1 < end and not self._is_capital(i + 1)
+            # "Publicly, the GOP nominee …": a lone adverb before a comma
+            opens_phrase = opens_phrase or (word.endswith("ly") and i + 1 < end and self.tok.text[i + 1] == ",")
             if self._is(i, "prepositions") or self._is(i, "subordinators") or opens_phrase:
                 # an opening adverbial phrase: skip to the next comma
                 while i < end and self.tok.text[i] != ",":
@@ -469,8 +515,8 @@ class _SentenceReader:
             return True
         if any(self._is_capital(i) for i in range(first, last)):
             return True
-        if self.tok.lower[first] in self.words["determiners"] and last - first <= 5:
-            return True  # "the release", "those surveyed"
+        if self.loose_subject and self.tok.lower[first] in self.words["determiners"] and last - first <= 5:
+            return True  # "the release said", "those surveyed said"
         return head.endswith("s") and not head.endswith(("ss", "us", "is")) and len(head) > 3 and last - first <= 4
 
     # --- content --------------------------------------------------------------------------------------
