@@ -176,6 +176,13 @@ class _SentenceReader:
     def _is_quote(self, i: int) -> bool:
         return self.tok.text[i] in _QUOTES
 
+    def _is_adverb(self, i: int) -> bool:
+        """Listed adverbs and time words, and any lower-case "-ly" word ("categorically", "later")."""
+        low = self.tok.lower[i]
+        if low in self.words["adverbs"]:
+            return True
+        return low.endswith("ly") and len(low) > 4 and low not in self.words["not_adverbs"] and low == self.tok.text[i]
+
     def _is_capital(self, i: int) -> bool:
         return self.tok.text[i][0].isupper()
 
@@ -265,6 +272,10 @@ class _SentenceReader:
             return None  # "the report", "his claims": a noun
         if prev in ("’s", "'s") and not (c >= 2 and self.tok.lower[c - 2] in self.words["pronouns"]):
             return None  # "Biden’s remark"
+        if prev in ("’", "'") and c >= 2 and self.tok.end[c - 2] == self.tok.start[c - 1] and (
+            self.tok.lower[c - 2].endswith("s")
+        ):
+            return None  # "Hamas’ claims"
         if c + 1 < self.n and self.tok.lower[c + 1] in ("'s", "’s"):
             return None
         if c > 0 and self.tok.text[c][0].isupper() and not self.title_case:
@@ -312,7 +323,7 @@ class _SentenceReader:
         # past-tense speech verbs ("said", "told") make any short determiner phrase a speaker
         self.loose_subject = kind == "speech" and low != lemma and not low.endswith("s")
         j = c - 1
-        while j >= 0 and (self._is(j, "auxiliaries") or self._is(j, "adverbs") or self.tok.text[j].isdigit()):
+        while j >= 0 and (self._is(j, "auxiliaries") or self._is_adverb(j) or self.tok.text[j].isdigit()):
             j -= 1
         if j >= 0 and self.tok.text[j] == ")":
             # "Sen. Elizabeth Warren (D-MA) said", "Kasich (who has 25 delegates to date) said"
@@ -419,12 +430,19 @@ class _SentenceReader:
             return low in ("that",) and False
         if low in self.words["prepositions"]:
             return False
-        return True
+        return not self._is_adverb(i) or word[0].isupper()
 
     def _np_backward(self, end: int) -> int:
         start = end
         limit = max(0, end - 14)
-        while start > limit and self._np_inner(start - 1):
+        while start > limit:
+            if not self._np_inner(start - 1):
+                # "sources close to the talks", "officials familiar with the matter"
+                joined = start >= 3 and self.tok.lower[start - 1] in ("to", "with") and self._is(start - 2, "joiners")
+                if not joined:
+                    break
+                start -= 2
+                continue
             start -= 1
             if self.tok.lower[start] in self.words["pronouns"]:
                 break  # "every time he speaks": a pronoun opens its phrase
@@ -437,10 +455,20 @@ class _SentenceReader:
         last = first
         limit = min(self.n, first + 14)
         while last < limit and self._np_inner(last):
+            if last > first and self._verb_after_head(last):
+                break
             last += 1
         while last > first and self._is_punct(last - 1):
             last -= 1
         return last
+
+    def _verb_after_head(self, i: int) -> bool:
+        """ "a senior Israeli official tempered …": a lower-case -ed/-s word right after a head noun."""
+        low = self.tok.lower[i]
+        if low != self.tok.text[i] or not low.endswith(("ed", "s")) or low.endswith(("ss", "us")):
+            return False
+        previous = self.tok.lower[i - 1]
+        return self.tok.text[i - 1][0].isupper() or previous in self.words["speaker_nouns"]
 
     def _appositive_subject(self, comma: int) -> tuple[int, int] | None:
         # "Basem Naim, a member of Hamas's political bureau, said" / "Trump, who spoke in Ohio, said":
@@ -460,6 +488,10 @@ class _SentenceReader:
             if self.tok.lower[bounds[k][0]] in ("who", "which", "whose", "whom"):
                 chosen = k - 1
                 break
+        last_first, last_end = bounds[-1]
+        if len(bounds) >= 2 and all(self._is_capital(i) or self._is_punct(i) for i in range(last_first, last_end)):
+            if self.tok.lower[bounds[-2][0]] in self.words["determiners"]:
+                return (last_first, last_end)  # "The US envoy to the Middle East, Steve Witkoff, dismissed"
         # "Marley Anderson, 21, a junior from Las Vegas, said": skip ages and appositives back to the name
         while chosen > 0 and (
             self.tok.text[bounds[chosen][0]][0].isdigit() or self.tok.text[bounds[chosen][0]][0].islower()
@@ -517,7 +549,8 @@ class _SentenceReader:
             return True
         if self.loose_subject and self.tok.lower[first] in self.words["determiners"] and last - first <= 5:
             return True  # "the release said", "those surveyed said"
-        return head.endswith("s") and not head.endswith(("ss", "us", "is")) and len(head) > 3 and last - first <= 4
+        plural = head.endswith("s") and not head.endswith(("ss", "us", "is")) and len(head) > 3
+        return plural and 2 <= last - first <= 4
 
     # --- content --------------------------------------------------------------------------------------
     def _content(self, after_cue: int, speaker_first: int) -> tuple[int, int] | None:
@@ -525,6 +558,14 @@ class _SentenceReader:
         quote_before = speaker_first >= 2 and self.tok.text[speaker_first - 1] in _CLOSE_QUOTES | _TOGGLE_QUOTES
         if quote_before and (i >= self.n or self._is(i, "prepositions") or self.tok.lower[i] in ("of", ".")):
             return (0, speaker_first - 1)
+        if self._is(i, "prepositions") and i < self.n and speaker_first >= 3 and self.tok.text[speaker_first - 1] == ",":
+            return (0, speaker_first - 1)  # "…, Caliber.Az reports via Israeli media."
+        for k in range(i, min(self.n, i + 8)):
+            if self.tok.lower[k] == "that" and not self.in_quote[k]:
+                i = k + 1  # "said on May 27 morning that …"
+                break
+            if self.tok.text[k] in _QUOTES or self.tok.lower[k] in self.lex.forms:
+                break
         while i < self.n and (self.tok.lower[i] in ("that", ":", ",") or self._is(i, "adverbs")):
             i += 1
         if self.n - i >= 2:
@@ -761,14 +802,32 @@ def _resolve(
     return None
 
 
-def _is_group(name: str, lexicon: CueLexicon) -> bool:
-    words = name.lower().split()
+def _is_group(name: str, lexicon: CueLexicon, surnames: frozenset[str]) -> bool:
+    words = name.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
     if not words:
         return False
-    if words[-1] in lexicon.words["group_heads"] or (words[-1].endswith("s") and not name[:1].isupper()):
+    lower = [word.lower() for word in words]
+    if any(word in lexicon.words["group_heads"] for word in lower):
         return True
-    # a single capitalised word that is not a surname after a first name: "Hamas", "Israel", "Reuters"
-    return len(words) == 1 and name[:1].isupper()
+    if lower[-1].endswith("s") and not words[-1][:1].isupper():
+        return True  # "Israeli officials", "the mediators"
+    if len(words) == 1:
+        # "Hamas", "Israel", "AFP" are groups; "Witkoff" is a person when the article also names "Steve Witkoff"
+        return words[0] not in surnames or words[0].isupper()
+    return all(word.isupper() for word in words)
+
+
+def _surnames(article: Article) -> frozenset[str]:
+    """Last words of the article's multi-word names: "Witkoff" from "Steve Witkoff" marks a person."""
+    names: set[str] = set()
+    for sentence in article.sentences:
+        words = sentence.text.split()
+        if sum(word[:1].isupper() for word in words) > 0.5 * len(words):
+            continue  # a title-case headline: its capitals are not names
+        names.update(match.group(0).split()[-1] for match in _NAME_RUN.finditer(sentence.text))
+    return frozenset(names)
 
 
 def _last_name(
@@ -791,8 +850,9 @@ def _last_name(
             start = earlier_sentence.start + match.start()
             if start < before:
                 candidates.append((start, match.group(0)))
+    surnames = _surnames(article)
     for _, name in sorted(candidates, reverse=True):
-        if _is_group(name, lexicon) == want_group:
+        if _is_group(name, lexicon, surnames) == want_group:
             return name
     if want_group:
         for earlier_sentence in reversed(article.sentences[first : sentence.index + 1]):
