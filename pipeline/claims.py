@@ -357,6 +357,7 @@ class ClaimExtractor:
         self._speech = _speech_verbs()
         self._coref = Coreference()  # the article being read's; reset by extract()
         self._surnames: dict[str, Resolution] = {}  # the article's discovered full names by surname
+        self._last_topic: str | None = None  # the topic the article named last, for "accept it"
 
     # --- public --------------------------------------------------------------------------------------
 
@@ -376,6 +377,7 @@ class ClaimExtractor:
         coreference = Coreference()
         self._coref = coreference
         self._surnames = {}
+        self._last_topic = None
         claims: dict[str, Claim] = {}
         occurrences: dict[str, ClaimOccurrence] = {}
         discovered: dict[str, Actor] = {}
@@ -397,6 +399,7 @@ class ClaimExtractor:
                 continue
             view = self._view(article, sentence)
             found = self._sentence_claims(view, sentence_attributions, quote_owner, coreference, article)
+            self._last_topic = view.topics[-1][2] if view.topics else self._last_topic
             for mention in view.mentions:
                 coreference.note_mention(mention)
             for candidate in found:
@@ -523,7 +526,21 @@ class ClaimExtractor:
         for cue in view.cues:
             if self._skip_cue(view, cue):
                 continue
-            holder = self._holder(view, cue, said, owner, main, day)
+            holder = None
+            if candidates and _coordinated(tokens, candidates[-1], cue):
+                # "had “welcomed and expressed satisfaction”": the second verb shares the first one's subject
+                previous = candidates[-1]
+                holder = replace(
+                    previous,
+                    stance=cue.stance,
+                    cue_first=cue.first,
+                    cue_last=cue.last,
+                    weight=cue.weight * 0.9,
+                    rules=[f"cue:{cue.phrase}", "coordinated"],
+                    condition=None,
+                )
+            if holder is None:
+                holder = self._holder(view, cue, said, owner, main, day)
             if holder is None:
                 continue
             holder.topic = self._topic(view, cue)
@@ -1009,7 +1026,12 @@ class ClaimExtractor:
         steps = 0
         while j >= 0 and steps < 12 and not possessor:
             norm = tokens[j].norm
-            if norm in gap or norm in _NEGATION_WORDS or (norm.endswith("ly") and len(norm) > 4):
+            if (
+                norm in gap
+                or norm in _NEGATION_WORDS
+                or norm in {'"', "'"}
+                or (norm.endswith("ly") and len(norm) > 4)
+            ):
                 j -= 1
                 steps += 1
                 continue
@@ -1115,22 +1137,29 @@ class ClaimExtractor:
         return res, written, begin
 
     def _topic(self, view: _SentenceView, cue: Cue) -> str | None:
-        """The topic named nearest after the cue; for trailing predicates ("… were not true"), before it."""
+        """The topic named nearest after the cue (its object); for predicates that judge something already
+        named ("Hamas' terms were not acceptable", "described these comments as inaccurate"), before it;
+        for a pronoun object ("Hamas must accept it"), the topic the article named last."""
         spans = view.topics
         tokens = view.tokens
-        after = [s for s in spans if s[0] > cue.last or (s[0] > cue.first and s[1] > cue.last)]
+        after = [s for s in spans if s[0] > cue.first and s[1] >= cue.last]
+        before = [s for s in spans if s[1] < cue.first and not _clause_break(tokens, s[1], cue.first)]
+        if cue.form == "adjective" and cue.stance in ("reject", "deny") and before:
+            return before[-1][2]
         for first, _last, key in after:
             if tokens[first].norm in _transparent_nouns():
                 continue  # "alterations made to the proposal": the topic is the proposal's
             if _clause_break(tokens, cue.last, first):
                 break
             return key
-        before = [s for s in spans if s[1] < cue.first]
         if cue.form in ("adjective", "phrase") and before:
             return before[-1][2]
         for first, _last, key in after:
             if not _clause_break(tokens, cue.last, first):
                 return key
+        following = tokens[cue.last + 1].norm if cue.last + 1 < len(tokens) else ""
+        if following in {"it", "this", "that", "them"} and self._last_topic is not None:
+            return self._last_topic
         return None
 
     def _topic_in_span(self, view: _SentenceView, first: int, last: int) -> str | None:
@@ -1475,6 +1504,12 @@ def _speech_before(tokens: Sequence[Token], index: int) -> int | None:
         ].capitalised:
             return k
     return None
+
+
+def _coordinated(tokens: Sequence[Token], previous: _Candidate, cue: Cue) -> bool:
+    """Whether ``cue`` is a verb joined by "and"/"or" to the cue just before it ("welcomed and expressed")."""
+    gap = [t.norm for t in tokens[previous.cue_last + 1 : cue.first] if t.norm not in {'"', "'"}]
+    return gap in (["and"], ["or"], ["and", "also"]) and cue.form in ("verb", "phrase")
 
 
 def _participle_clause(tokens: Sequence[Token], cue: Cue) -> bool:
