@@ -33,8 +33,8 @@ log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data"
 
-# Words (with inner dots/hyphens: "U.S", "al-Qassam"), clitics split off ("he" "’ll", "do" "n’t", "Hamas" "’s"),
-# doubled apostrophes as a quote mark (NYT style ''…''), and any other single character.
+# Words (with inner dots/hyphens: "U.S", "al-Qassam"), clitics split off ("he" "’ll", "do" "n’t",
+# "Hamas" "’s"), doubled apostrophes as a quote mark (NYT style ''…''), and any other single character.
 _TOKEN = re.compile(r"\w+(?:[.&\-’']\w+)*|''|``|\S", re.UNICODE)
 _CLITIC = re.compile(r"(\w+?)(n[’']t|[’'](?:s|ll|re|ve|d|m))", re.IGNORECASE)
 _OPEN_QUOTES = frozenset("“‘«")
@@ -137,7 +137,9 @@ class _Found:
 class _SentenceReader:
     """Finds the attributions of one tokenised sentence."""
 
-    def __init__(self, lexicon: CueLexicon, tokens: _Tokens, headline: bool, starts_in_quote: bool = False) -> None:
+    def __init__(
+        self, lexicon: CueLexicon, tokens: _Tokens, headline: bool, starts_in_quote: bool = False
+    ) -> None:
         self.lex = lexicon
         self.words = lexicon.words
         self.tok = tokens
@@ -153,7 +155,7 @@ class _SentenceReader:
         """For each token: whether it stands inside quotation marks."""
         state: list[bool] = []
         for word in self.tok.text:
-            if word in _OPEN_QUOTES and word != "‘" or word == "``":
+            if (word in _OPEN_QUOTES and word != "‘") or word == "``":
                 inside = True
                 state.append(True)
             elif word in ("”", "»"):
@@ -181,7 +183,12 @@ class _SentenceReader:
         low = self.tok.lower[i]
         if low in self.words["adverbs"]:
             return True
-        return low.endswith("ly") and len(low) > 4 and low not in self.words["not_adverbs"] and low == self.tok.text[i]
+        return (
+            low.endswith("ly")
+            and len(low) > 4
+            and low not in self.words["not_adverbs"]
+            and low == self.tok.text[i]
+        )
 
     def _is_capital(self, i: int) -> bool:
         return self.tok.text[i][0].isupper()
@@ -225,7 +232,7 @@ class _SentenceReader:
         )
 
     def _colon_speaker(self) -> _Found | None:
-        """ "Trump: My immigration plans aren't set in stone." / "FALLIN: I think …": a name, a colon, words."""
+        """A name, a colon, words: "Trump: My immigration plans aren't set in stone.", "FALLIN: I think …"."""
         limit = min(self.n, 6)
         colon = next((i for i in range(1, limit) if self.tok.text[i] == ":"), None)
         if colon is None or self.n - colon < 3:
@@ -235,8 +242,13 @@ class _SentenceReader:
         label = " ".join(self.tok.lower[:colon])
         if label in self.words["colon_labels"] or any(self._is(i, "colon_labels") for i in range(colon)):
             return None  # "Read more:", "UPDATE:", "Editor's note:"
-        return _Found((0, colon), (colon, colon + 1), (colon + 1, self.n), "headline" if self.headline else "direct"
-                      if self._is_quote(colon + 1) else "reported", 0.6)
+        return _Found(
+            (0, colon),
+            (colon, colon + 1),
+            (colon + 1, self.n),
+            "headline" if self.headline else "direct" if self._is_quote(colon + 1) else "reported",
+            0.6,
+        )
 
     def _cue_class(self, found: _Found) -> str:
         for i in range(found.cue[0], found.cue[1]):
@@ -272,8 +284,11 @@ class _SentenceReader:
             return None  # "the report", "his claims": a noun
         if prev in ("’s", "'s") and not (c >= 2 and self.tok.lower[c - 2] in self.words["pronouns"]):
             return None  # "Biden’s remark"
-        if prev in ("’", "'") and c >= 2 and self.tok.end[c - 2] == self.tok.start[c - 1] and (
-            self.tok.lower[c - 2].endswith("s")
+        if (
+            prev in ("’", "'")
+            and c >= 2
+            and self.tok.end[c - 2] == self.tok.start[c - 1]
+            and (self.tok.lower[c - 2].endswith("s"))
         ):
             return None  # "Hamas’ claims"
         if c + 1 < self.n and self.tok.lower[c + 1] in ("'s", "’s"):
@@ -371,7 +386,9 @@ class _SentenceReader:
         if c > 0 and self.tok.text[c - 1] not in (",", "”", '"', "’", "''", "—", "–"):
             return None
         first = c + 1
-        if first >= self.n or self._is(first, "pronouns") and self.tok.lower[first] not in ("he", "she", "they"):
+        if first >= self.n or (
+            self._is(first, "pronouns") and self.tok.lower[first] not in ("he", "she", "they")
+        ):
             return None
         last = self._np_forward(first)
         if last <= first:
@@ -384,8 +401,10 @@ class _SentenceReader:
             if nxt <= after + 1:
                 break
             after = nxt
-        if after < self.n and self.tok.lower[after] not in (".", ",", ";", "!", "?", ":", "—", "(", "who") and not (
-            self._is_quote(after)
+        if (
+            after < self.n
+            and self.tok.lower[after] not in (".", ",", ";", "!", "?", ":", "—", "(", "who")
+            and not (self._is_quote(after))
         ):
             return None
         content = (0, c - 1) if c - 1 > 0 else (after, self.n)
@@ -403,8 +422,10 @@ class _SentenceReader:
         content = self._content(c + 1, speaker[0])
         if content is None:
             return None
-        lemma, kind = self.lex.forms[self.tok.lower[c]]
-        return _Found(speaker, (c, c + 1), content, self._kind(content, kind), self._confidence(kind, speaker) - 0.1)
+        kind = self.lex.forms[self.tok.lower[c]][1]
+        return _Found(
+            speaker, (c, c + 1), content, self._kind(content, kind), self._confidence(kind, speaker) - 0.1
+        )
 
     def _passive(self, c: int, lemma: str, kind: str) -> _Found | None:
         if c + 1 < self.n and self.tok.lower[c + 1] == "by":
@@ -438,7 +459,11 @@ class _SentenceReader:
         while start > limit:
             if not self._np_inner(start - 1):
                 # "sources close to the talks", "officials familiar with the matter"
-                joined = start >= 3 and self.tok.lower[start - 1] in ("to", "with") and self._is(start - 2, "joiners")
+                joined = (
+                    start >= 3
+                    and self.tok.lower[start - 1] in ("to", "with")
+                    and self._is(start - 2, "joiners")
+                )
                 if not joined:
                     break
                 start -= 2
@@ -489,15 +514,18 @@ class _SentenceReader:
                 chosen = k - 1
                 break
         last_first, last_end = bounds[-1]
-        if len(bounds) >= 2 and all(self._is_capital(i) or self._is_punct(i) for i in range(last_first, last_end)):
-            if self.tok.lower[bounds[-2][0]] in self.words["determiners"]:
-                return (last_first, last_end)  # "The US envoy to the Middle East, Steve Witkoff, dismissed"
+        if (
+            len(bounds) >= 2
+            and all(self._is_capital(i) or self._is_punct(i) for i in range(last_first, last_end))
+            and self.tok.lower[bounds[-2][0]] in self.words["determiners"]
+        ):
+            return (last_first, last_end)  # "The US envoy to the Middle East, Steve Witkoff, dismissed"
         # "Marley Anderson, 21, a junior from Las Vegas, said": skip ages and appositives back to the name
         while chosen > 0 and (
             self.tok.text[bounds[chosen][0]][0].isdigit() or self.tok.text[bounds[chosen][0]][0].islower()
         ):
             chosen -= 1
-        seg_first, seg_end = bounds[chosen]
+        seg_end = bounds[chosen][1]
         start = self._np_backward(seg_end)
         if start >= seg_end:
             return None
@@ -507,7 +535,9 @@ class _SentenceReader:
         i = before - 1
         while i >= 0:
             word = self.tok.text[i]
-            if word in (";", ":") or (word in ("”", '"') and i > 0 and self.tok.text[i - 1] in (",", ".", "?", "!")):
+            if word in (";", ":") or (
+                word in ("”", '"') and i > 0 and self.tok.text[i - 1] in (",", ".", "?", "!")
+            ):
                 return i + 1
             if self.tok.lower[i] in ("that", "because", "while", "although", "when", "but", "and") and (
                 i > 0 and self.tok.text[i - 1] == ","
@@ -527,7 +557,9 @@ class _SentenceReader:
             word = self.tok.lower[i]
             opens_phrase = word.endswith(("ed", "ing")) and i + 1 < end and not self._is_capital(i + 1)
             # "Publicly, the GOP nominee …": a lone adverb before a comma
-            opens_phrase = opens_phrase or (word.endswith("ly") and i + 1 < end and self.tok.text[i + 1] == ",")
+            opens_phrase = opens_phrase or (
+                word.endswith("ly") and i + 1 < end and self.tok.text[i + 1] == ","
+            )
             if self._is(i, "prepositions") or self._is(i, "subordinators") or opens_phrase:
                 # an opening adverbial phrase: skip to the next comma
                 while i < end and self.tok.text[i] != ",":
@@ -555,10 +587,17 @@ class _SentenceReader:
     # --- content --------------------------------------------------------------------------------------
     def _content(self, after_cue: int, speaker_first: int) -> tuple[int, int] | None:
         i = after_cue
-        quote_before = speaker_first >= 2 and self.tok.text[speaker_first - 1] in _CLOSE_QUOTES | _TOGGLE_QUOTES
+        quote_before = (
+            speaker_first >= 2 and self.tok.text[speaker_first - 1] in _CLOSE_QUOTES | _TOGGLE_QUOTES
+        )
         if quote_before and (i >= self.n or self._is(i, "prepositions") or self.tok.lower[i] in ("of", ".")):
             return (0, speaker_first - 1)
-        if self._is(i, "prepositions") and i < self.n and speaker_first >= 3 and self.tok.text[speaker_first - 1] == ",":
+        if (
+            self._is(i, "prepositions")
+            and i < self.n
+            and speaker_first >= 3
+            and self.tok.text[speaker_first - 1] == ","
+        ):
             return (0, speaker_first - 1)  # "…, Caliber.Az reports via Israeli media."
         for k in range(i, min(self.n, i + 8)):
             if self.tok.lower[k] == "that" and not self.in_quote[k]:
@@ -592,7 +631,9 @@ class _SentenceReader:
         return "reported"
 
     def _confidence(self, kind: str, speaker: tuple[int, int]) -> float:
-        base = {"speech": 0.85, "stance": 0.75, "cognition": 0.65, "intent": 0.6, "evidence": 0.6}.get(kind, 0.6)
+        base = {"speech": 0.85, "stance": 0.75, "cognition": 0.65, "intent": 0.6, "evidence": 0.6}.get(
+            kind, 0.6
+        )
         return round(base, 2)
 
 
@@ -668,7 +709,11 @@ def _span(tokens: _Tokens, first: int, last: int) -> tuple[int, int]:
 
 
 def _extra_sentences(
-    article: Article, sentence: Sentence, found: _Found, tokens: _Tokens, quote_states: Sequence[tuple[bool, bool]]
+    article: Article,
+    sentence: Sentence,
+    found: _Found,
+    tokens: _Tokens,
+    quote_states: Sequence[tuple[bool, bool]],
 ) -> tuple[int, ...]:
     sentences = article.sentences
     index = sentence.index
@@ -684,7 +729,9 @@ def _extra_sentences(
             back -= 1
     forward = index + 1
     if ends_inside:
-        while forward < len(sentences) and _same_paragraph(article, sentences[forward - 1], sentences[forward]):
+        while forward < len(sentences) and _same_paragraph(
+            article, sentences[forward - 1], sentences[forward]
+        ):
             extra.append(forward)
             if not quote_states[forward][1]:
                 break
@@ -746,7 +793,8 @@ def _build(
         content_start=content_start,
         content_end=content_end,
         kind=found.kind,
-        confidence=found.confidence if resolved is not None or not _needs_resolution(speaker_text, lexicon)
+        confidence=found.confidence
+        if resolved is not None or not _needs_resolution(speaker_text, lexicon)
         else round(found.confidence - 0.1, 2),
         speaker_resolved=resolved,
         quote=quote,
@@ -794,7 +842,11 @@ def _resolve(
     # "the source", "the official": the last speaker with the same head noun
     for earlier in reversed(history):
         earlier_words = earlier.speaker_text.lower().split()
-        if earlier_words and earlier_words[-1].rstrip("s") == head.rstrip("s") and earlier.speaker_start < speaker_start:
+        if (
+            earlier_words
+            and earlier_words[-1].rstrip("s") == head.rstrip("s")
+            and earlier.speaker_start < speaker_start
+        ):
             if earlier_words[0] != "the" or len(earlier_words) > len(words):
                 return earlier.speaker_text
             if earlier.speaker_resolved:
@@ -814,7 +866,7 @@ def _is_group(name: str, lexicon: CueLexicon, surnames: frozenset[str]) -> bool:
     if lower[-1].endswith("s") and not words[-1][:1].isupper():
         return True  # "Israeli officials", "the mediators"
     if len(words) == 1:
-        # "Hamas", "Israel", "AFP" are groups; "Witkoff" is a person when the article also names "Steve Witkoff"
+        # "Hamas", "Israel", "AFP" are groups; "Witkoff" is a person when the article names "Steve Witkoff"
         return words[0] not in surnames or words[0].isupper()
     return all(word.isupper() for word in words)
 
@@ -857,7 +909,11 @@ def _last_name(
     if want_group:
         for earlier_sentence in reversed(article.sentences[first : sentence.index + 1]):
             for word in reversed(_TOKEN.findall(earlier_sentence.text)):
-                if word[:1].isupper() and word.lower() not in lexicon.words["discourse"] and len(word) > 2:
-                    if earlier_sentence.start + earlier_sentence.text.find(word) < before:
-                        return word
+                capitalised = word[:1].isupper() and word.lower() not in lexicon.words["discourse"]
+                if (
+                    capitalised
+                    and len(word) > 2
+                    and earlier_sentence.start + earlier_sentence.text.find(word) < before
+                ):
+                    return word
     return None

@@ -97,7 +97,11 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
             after = text[boundary.end() : boundary.end() + 60]
             if _is_abbreviation(text, punct_end - 1, boundary.group(0), after):
                 continue
-            if boundary.group(0)[-1] in _CLOSING_QUOTES and boundary.group(0)[0] in "?!" and _SAID_AFTER.match(after):
+            if (
+                boundary.group(0)[-1] in _CLOSING_QUOTES
+                and boundary.group(0)[0] in "?!"
+                and _SAID_AFTER.match(after)
+            ):
                 continue  # “Why's he attacking me?” Trump said.
             _append(sentences, text, cut, boundary.end())
             cut = boundary.end()
