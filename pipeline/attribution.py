@@ -41,6 +41,8 @@ _OPEN_QUOTES = frozenset("“‘«")
 _CLOSE_QUOTES = frozenset("”’»")
 _QUOTES = _OPEN_QUOTES | _CLOSE_QUOTES | {'"', "'", "''", "``"}
 _TOGGLE_QUOTES = frozenset({'"', "''"})
+# Marks that open or close quoted words (a lone ’ is mostly an apostrophe: "Hamas’ response").
+_QUOTE_MARKS = frozenset({"“", "”", '"', "''", "``", "‘", "«", "»"})
 _CLAUSE_PUNCT = frozenset(",;:()—–[]")
 _LOWER_WORD = re.compile(r"[a-z]+")
 _NAME_RUN = re.compile(r"\b(?:[A-Z][\w’'.\-]*\s+){1,3}[A-Z][\w’'\-]*")
@@ -227,7 +229,7 @@ class _SentenceReader:
         if self._cue_class(result) == "speech":
             return False
         return any(
-            earlier.content[0] >= earlier.cue[1] and earlier.content[0] <= result.cue[0] < earlier.content[1]
+            earlier.cue != result.cue and earlier.content[0] <= result.cue[0] < earlier.content[1]
             for earlier in found
         )
 
@@ -368,7 +370,13 @@ class _SentenceReader:
         content = self._content(cue[1], speaker[0])
         if content is None:
             return None
+        if self._parenthetical(speaker, cue):
+            content = (0, self.n)  # "Hamas, the source said, is insisting on guarantees …"
         return _Found(speaker, cue, content, self._kind(content, kind), self._confidence(kind, speaker))
+
+    def _parenthetical(self, speaker: tuple[int, int], cue: tuple[int, int]) -> bool:
+        before = speaker[0] >= 2 and self.tok.text[speaker[0] - 1] == ","
+        return before and cue[1] < self.n - 2 and self.tok.text[cue[1]] == ","
 
     def _opened_in_clause(self, j: int) -> bool:
         """Whether the quote closed at ``j`` opened after the clause began (a quoted word, not a quote)."""
@@ -432,6 +440,9 @@ class _SentenceReader:
             last = self._np_forward(c + 2)
             if last > c + 2:
                 content = (0, c - 1)
+                if self.n - last >= 3:
+                    # "it was announced by the White House that …"
+                    content = (last + 1 if self.tok.lower[last] == "that" else last, self.n)
                 if content[1] - content[0] >= 2:
                     return _Found((c + 2, last), (c - 1, c + 1), content, "passive", 0.7)
         if lemma == "quote" and c + 2 < self.n and self.tok.lower[c + 1] == "as":
@@ -622,8 +633,8 @@ class _SentenceReader:
     def _kind(self, content: tuple[int, int], cue_kind: str) -> SpeechKind:
         if self.headline:
             return "headline"
-        quoted = any(self._is_quote(i) for i in range(content[0], content[1]))
-        if not quoted and content[0] > 0 and self._is_quote(content[0] - 1):
+        quoted = any(self.tok.text[i] in _QUOTE_MARKS for i in range(content[0], content[1]))
+        if not quoted and content[0] > 0 and self.tok.text[content[0] - 1] in _QUOTE_MARKS:
             quoted = True
         if quoted:
             first_quote = content[0] < self.n and self._is_quote(content[0])
@@ -637,7 +648,7 @@ class _SentenceReader:
         return round(base, 2)
 
 
-_HEADLINE_END = re.compile(r"[.!?”\"’]$")
+_HEADLINE_END = re.compile(r"[.!?][”\"’]*$")
 
 
 def _is_headline(article: Article, sentence: Sentence) -> bool:
@@ -702,6 +713,18 @@ def find_attributions(article: Article) -> tuple[Attribution, ...]:
             results.append(attribution)
             history.append(attribution)
     return tuple(results)
+
+
+_CONTENT_EDGE = frozenset(_QUOTES | {",", ";", ":", ".", "—", "–"})
+
+
+def _trim_content(tokens: _Tokens, first: int, last: int) -> tuple[int, int]:
+    """Character span of the content without outer quote marks and clause punctuation."""
+    while first < last - 1 and tokens.text[first] in _CONTENT_EDGE:
+        first += 1
+    while last > first + 1 and tokens.text[last - 1] in _CONTENT_EDGE:
+        last -= 1
+    return tokens.start[first], tokens.end[last - 1]
 
 
 def _span(tokens: _Tokens, first: int, last: int) -> tuple[int, int]:
@@ -772,14 +795,18 @@ def _build(
     text = article.text
     speaker_start, speaker_end = _span(tokens, *found.speaker)
     cue_start, cue_end = _span(tokens, *found.cue)
-    content_start, content_end = _span(tokens, *found.content)
+    content_start, content_end = _trim_content(tokens, *found.content)
     cue_text = text[cue_start:cue_end]
     cue_word = tokens.lower[found.cue[0]]
-    if cue_word not in lexicon.forms and found.cue[1] - found.cue[0] > 1:
-        cue_word = tokens.lower[found.cue[1] - 1]
-    cue_lemma = lexicon.forms.get(cue_word, ("according to" if cue_word == "according" else cue_word, ""))[0]
+    if cue_word == "according":
+        cue_lemma = "according to"
+    else:
+        if cue_word not in lexicon.forms and found.cue[1] - found.cue[0] > 1:
+            cue_word = tokens.lower[found.cue[1] - 1]
+        cue_lemma = lexicon.forms.get(cue_word, (cue_word, ""))[0]
     content = text[content_start:content_end]
-    quote = _quoted(content)
+    raw_start, raw_end = _span(tokens, *found.content)
+    quote = _quoted(text[raw_start:raw_end])
     speaker_text = text[speaker_start:speaker_end]
     resolved = _resolve(article, sentence, speaker_text, speaker_start, history, lexicon)
     return Attribution(

@@ -1,0 +1,277 @@
+"""Speaker attribution on real sentences: the sample articles and PolNeAR train (2016 US election news)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.attribution import find_attributions, load_cue_lexicon
+from pipeline.models import Article, Attribution
+from pipeline.sentences import split_sentences
+from tests.conftest import SAMPLE
+
+
+def article(text: str, doc: str = "test.txt") -> Article:
+    return Article(article_id=doc, doc=doc, text=text, sentences=split_sentences(text))
+
+
+def attributions(text: str) -> tuple[Attribution, ...]:
+    found = find_attributions(article(text))
+    for item in found:
+        assert text[item.speaker_start : item.speaker_end] == item.speaker_text
+        assert text[item.content_start : item.content_end] == item.content
+    return found
+
+
+def only(text: str) -> Attribution:
+    found = attributions(text)
+    assert len(found) == 1, [(a.speaker_text, a.cue) for a in found]
+    return found[0]
+
+
+# (sentence, speaker, cue lemma, kind, words the content starts with)
+SHAPES = [
+    # quote, then inverted cue and speaker
+    (
+        "“The negotiations are continuing, but there is no breakthrough,” said one official in Jerusalem.",
+        "one official",
+        "say",
+        "direct",
+        "The negotiations are continuing",
+    ),
+    # appositive between speaker and cue, adjuncts before "that"
+    (
+        "Basem Naim, a member of Hamas's political bureau, said on May 27 morning that the group had agreed "
+        "to the Witkoff framework.",
+        "Basem Naim",
+        "say",
+        "reported",
+        "the group had agreed",
+    ),
+    # according to
+    (
+        "According to the source, the plan includes the release of 10 hostages in two phases.",
+        "the source",
+        "according to",
+        "according",
+        "the plan includes",
+    ),
+    # participle after the main clause: the speaker is its subject
+    (
+        "However, a senior Israeli official later tempered expectations, stating: “There is no progress "
+        "in the negotiations.”",
+        "a senior Israeli official",
+        "state",
+        "direct",
+        "There is no progress",
+    ),
+    # a party label in parentheses (PolNeAR train, breitbart)
+    (
+        "Sen. Elizabeth Warren (D-MA) said presumptive Republican presidential nominee Donald Trump was a "
+        "“proven failure” in business.",
+        "Sen. Elizabeth Warren",
+        "say",
+        "mixed",
+        "presumptive Republican presidential nominee",
+    ),
+    # "sources close to …" told an outlet
+    (
+        "Palestinian sources close to the negotiations told Al Mayadeen that Hamas’ response focused "
+        "primarily on three issues.",
+        "Palestinian sources close to the negotiations",
+        "tell",
+        "reported",
+        "Hamas’ response focused",
+    ),
+    # passive with the agent after "by"
+    (
+        "It was announced by the White House that the talks would resume.",
+        "the White House",
+        "announce",
+        "passive",
+        "the talks would resume",
+    ),
+    # "was quoted as saying"
+    (
+        "Mr. Trump was quoted as saying that the wall would be built.",
+        "Mr. Trump",
+        "say",
+        "reported",
+        "the wall would be built",
+    ),
+    # plural subject with a bare verb (PolNeAR train, usa-today)
+    (
+        "Protest groups say the restrictions are less for safety than to minimize their visibility.",
+        "Protest groups",
+        "say",
+        "reported",
+        "the restrictions are less",
+    ),
+    # posting on a social network
+    (
+        "Witkoff posted on X that Hamas should accept the framework.",
+        "Witkoff",
+        "post",
+        "reported",
+        "Hamas should accept",
+    ),
+    # "Name: words" (PolNeAR train, breitbart headline)
+    ("Trump: My immigration plans aren't set in stone.", "Trump", ":", "reported", "My immigration plans"),
+    # relative clause between speaker and cue (PolNeAR train, politico)
+    (
+        "Humphrey, who calls Trump a “sociopath,” said he doesn’t believe the effort requires a settled "
+        "alternative to succeed.",
+        "Humphrey",
+        "say",
+        "reported",
+        "he doesn’t believe",
+    ),
+    # age and description after the name (PolNeAR train, usa-today)
+    (
+        "Marley Anderson, 21, a junior from Las Vegas, said she turned out at her first caucus Saturday to "
+        "support Bernie Sanders because of his stands on social issues.",
+        "Marley Anderson",
+        "say",
+        "reported",
+        "she turned out",
+    ),
+    # coordinated verbs share the subject (PolNeAR train, huff-post)
+    (
+        "ProPublica obtained a video of the 28-minute speech and said she steered a middle ground in "
+        "addressing the business executives.",
+        "ProPublica",
+        "say",
+        "reported",
+        "she steered a middle ground",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "speaker", "lemma", "kind", "content_start"), SHAPES)
+def test_shapes_of_attribution(
+    sentence: str, speaker: str, lemma: str, kind: str, content_start: str
+) -> None:
+    found = [a for a in attributions(sentence) if a.speaker_text == speaker]
+    assert found, [(a.speaker_text, a.cue) for a in attributions(sentence)]
+    first = found[0]
+    assert first.cue_lemma == lemma
+    assert first.kind == kind
+    assert first.content.startswith(content_start), first.content
+
+
+def test_parenthetical_cue_keeps_the_whole_clause_as_content() -> None:
+    item = attributions(
+        "Hamas, the source said, is insisting on guarantees that the temporary ceasefire will lead to a "
+        "permanent end to the war."
+    )[0]
+    assert item.speaker_text == "the source"
+    assert "Hamas" in item.content and "is insisting on guarantees" in item.content
+
+
+def test_question_quote_and_its_speaker_stay_one_sentence() -> None:
+    text = (
+        "“Why's he attacking me?” Trump said. "
+        "“He's got to knock out seven or eight guys before he gets to me.”"
+    )
+    item = only(text)
+    assert item.speaker_text == "Trump"
+    assert item.quote is not None and item.quote.startswith("Why's he attacking me?")
+    assert item.extra_sentence_indexes == (1,)  # the next quoted sentence is Trump's too
+
+
+def test_quote_running_over_sentences_attaches_them() -> None:
+    text = (
+        "However, a senior Israeli official later tempered expectations, stating: “There is no progress "
+        "in the negotiations. A breakthrough can only come if Hamas aligns with the Israeli position. "
+        "The Prime Minister meant that we will not give up on freeing our hostages.”\n"
+        "The statement sparked frustration."
+    )
+    item = only(text)
+    assert item.extra_sentence_indexes == (1, 2)
+
+
+def test_quote_that_opened_in_an_earlier_sentence_attaches_backwards() -> None:
+    # PolNeAR train (usa-today): the speaker comes after the second sentence of the quote
+    text = (
+        "“Never, ever, ever underestimate Trump. No one should do that. He's a hard guy to predict,” "
+        "Reid said in a telephone interview on Wednesday."
+    )
+    item = only(text)
+    assert item.speaker_text == "Reid"
+    assert item.sentence_index == 2
+    assert item.extra_sentence_indexes == (0, 1)
+
+
+def test_cues_inside_a_quote_belong_to_the_quoted_speaker() -> None:
+    item = only("“They told me we had no chance and I think they were wrong,” she said.")
+    assert item.speaker_text == "she"
+    assert item.cue_lemma == "say"
+
+
+def test_nouns_and_names_are_not_cues() -> None:
+    assert attributions("The last comprehensive tax overhaul in the United States came 30 years ago.") == ()
+    assert attributions("Biden’s remark in Pennsylvania could even be considered arrogant.") == ()
+    assert (
+        attributions(
+            "Lobbyist Wayne Berman is organizing a National Finance Leadership Call Day in Washington."
+        )
+        == ()
+    )
+
+
+def test_headlines_without_final_period() -> None:
+    found = attributions(
+        "Hamas says it is ready to resume Gaza truce talks ‘immediately’\nBody text follows here."
+    )
+    assert found[0].speaker_text == "Hamas"
+    assert found[0].kind == "headline"
+    assert found[0].content.startswith("it is ready to resume")
+
+
+def test_pronouns_and_anaphors_resolve_to_the_last_fitting_speaker() -> None:
+    text = (SAMPLE / "000_5e092ed3b157c683.txt").read_text(encoding="utf-8")
+    found = find_attributions(article(text))
+    by_speaker = {(a.speaker_text, a.cue_lemma): a for a in found}
+    assert by_speaker[("He", "add")].speaker_resolved == "Basem Naim"
+    assert by_speaker[("he", "say")].speaker_resolved == "Israeli Prime Minister Benjamin Netanyahu"
+    assert by_speaker[("the official", "say")].speaker_resolved == "an Israeli official"
+
+
+def test_group_anaphors_resolve_to_an_organisation() -> None:
+    text = (SAMPLE / "001_27f56d085653d399.txt").read_text(encoding="utf-8")
+    found = find_attributions(article(text))
+    movement = [a for a in found if a.speaker_text.lower() in ("the movement", "the group")]
+    assert movement
+    assert {a.speaker_resolved for a in movement} == {"Hamas"}
+    he = [a for a in found if a.speaker_text == "He" and a.cue_lemma == "criticize"]
+    assert he and he[0].speaker_resolved == "Witkoff"
+
+
+def test_sample_article_speakers() -> None:
+    text = (SAMPLE / "000_5e092ed3b157c683.txt").read_text(encoding="utf-8")
+    found = find_attributions(article(text))
+    speakers = [a.speaker_text for a in found]
+    for expected in (
+        "A senior Hamas official",
+        "Israeli officials",
+        "Basem Naim",
+        "one official",
+        "the source",
+    ):
+        assert expected in speakers
+    naim = next(a for a in found if a.speaker_text == "Basem Naim")
+    assert naim.content.startswith("the group had agreed to the Witkoff framework")
+    assert all(a.confidence > 0 for a in found)
+
+
+def test_no_sentences_no_attributions() -> None:
+    assert find_attributions(article("")) == ()
+
+
+def test_cue_lexicon_has_inflections_of_hundreds_of_lemmas() -> None:
+    lexicon = load_cue_lexicon()
+    lemmas = {lemma for lemma, _ in lexicon.forms.values()}
+    assert len(lemmas) >= 250
+    for form, lemma in (("said", "say"), ("tells", "tell"), ("denied", "deny"), ("urging", "urge")):
+        assert lexicon.forms[form][0] == lemma
+    assert lexicon.mentions_cue("The official told reporters.")
+    assert not lexicon.mentions_cue("The sky is blue over Gaza.")
