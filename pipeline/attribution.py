@@ -209,6 +209,10 @@ class _SentenceReader:
             result: _Found | None = None
             if low == "according" and i + 1 < self.n and self.tok.lower[i + 1] == "to":
                 result = self._according(i)
+            elif low in self.words["noun_cues"] and i > 0:
+                result = self._possessed_noun(i)
+                if result is None and low in self.lex.forms:
+                    result = self._cue(i)
             elif low in self.lex.forms:
                 result = self._cue(i)
             if (
@@ -277,6 +281,28 @@ class _SentenceReader:
         if content[1] - content[0] < 2:
             content = (0, i)
         return _Found((first, last), (i, i + 2), content, "according", 0.8)
+
+    def _possessed_noun(self, c: int) -> _Found | None:
+        """ "Trump’s criticism of the deal", "his endorsement of Clinton": the possessor holds the view."""
+        j = c - 1
+        if j > 0 and self.tok.text[j][0].islower() and self.tok.lower[j] not in self.words["possessives"]:
+            j -= 1  # one modifier: "Trump’s repeated criticism"
+        low = self.tok.lower[j]
+        if low in self.words["possessives"]:
+            speaker = (j, j + 1)
+        elif low in ("’s", "'s") or (low in ("’", "'") and self.tok.lower[j - 1].endswith("s")):
+            start = self._np_backward(j)
+            if start >= j or not self._is_capital(j - 1):
+                return None
+            speaker = (start, j)
+        else:
+            return None
+        content = (c + 1, self.n)
+        while content[1] > content[0] and self._is_punct(content[1] - 1):
+            content = (content[0], content[1] - 1)
+        if content[1] - content[0] < 2:
+            content = (0, self.n)
+        return _Found(speaker, (c, c + 1), content, "reported", 0.55)
 
     def _cue(self, c: int) -> _Found | None:
         low = self.tok.lower[c]
@@ -355,6 +381,11 @@ class _SentenceReader:
             speaker = self._appositive_subject(j)
         elif word in ("”", "''", '"') and j > 0 and self.tok.text[j - 1] == "," and self._opened_in_clause(j):
             speaker = self._appositive_subject(j - 1)  # "Humphrey, who calls Trump a “sociopath,” said"
+        elif self.tok.lower[j] in ("who", "whom") and j > 0:
+            # "Ted Cruz, who said he would …": the relative pronoun's antecedent
+            end = j - 1 if self.tok.text[j - 1] == "," else j
+            start = self._np_backward(end)
+            speaker = (start, end) if start < end else None
         elif self.tok.lower[j] in ("and", "but") and j > 0 and not self.tok.text[j - 1][0].isupper():
             # "Rick Scott blasted Congress and said …": the subject of the first verb
             speaker = self._clause_subject(self._clause_start(j), j)
