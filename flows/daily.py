@@ -1,5 +1,8 @@
 """Prefect flows: thin wiring of pipeline stages over batches.
 
+Batch-sized task parameters are wrapped in ``quote``: otherwise Prefect walks every nested object of
+every parameter (articles, sentences, claims) to find futures, which took 80% of a run's time here.
+
 One task run per stage per batch of a few hundred articles (never one per article: each task run
 costs milliseconds and the local server drops records past ~50/s). The DuckDB write connection is
 opened only inside the store task, so a user's SQL session blocks a run for as long as a batch write.
@@ -9,15 +12,25 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
+from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from pipeline import batch as batch_stage
+from pipeline.clean import raw_fingerprint
 from pipeline.dedupe import Deduplicator
 from pipeline.digest import build_digest, digest_to_json, render_html, render_markdown
 from pipeline.fetch import FetchBatch, SourceSummary, fetch_sources
@@ -41,6 +54,13 @@ from pipeline.watchlist import Watchlist, load_watchlist
 
 _std_log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
+
+def _quoted(value: T) -> T:
+    """``quote(value)``, typed as the value: Prefect unwraps it before the task function sees it."""
+    return cast(T, quote(value))
+
 
 def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
     try:
@@ -52,17 +72,21 @@ def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
 # ---- tasks: one per stage per batch ---------------------------------------------------------------
 
 
-@task(name="clean-batch")
-def clean_task(documents: list[RawDocument]) -> tuple[list[Article], list[ReadProblem]]:
-    return batch_stage.clean_batch(documents)
+@task(name="prepare-batch", cache_policy=NO_CACHE)
+def prepare_task(documents: list[RawDocument], watchlist: Watchlist | None) -> batch_stage.PreparedBatch:
+    """Clean a batch and extract its claims: the CPU-bound work.
+
+    With ``task_runner=processes`` the task runs in a thread and hands the work to the flow's process
+    pool: Prefect's own ProcessPoolTaskRunner measured 6x slower here (each task run re-enters the
+    engine in a subprocess), while one long-lived pool per flow costs a second to start.
+    """
+    pool = _CPU_POOL.get()
+    if pool is not None:
+        return pool.submit(batch_stage.prepare_batch, documents, watchlist).result()
+    return batch_stage.prepare_batch(documents, watchlist)
 
 
-@task(name="extract-claims-batch")
-def extract_task(articles: list[Article], watchlist: Watchlist | None) -> ExtractionResult:
-    return batch_stage.extract_batch(articles, watchlist)
-
-
-@task(name="store-batch")
+@task(name="store-batch", cache_policy=NO_CACHE)
 def store_task(
     db: str,
     articles: list[Article],
@@ -83,7 +107,7 @@ def store_task(
         )
 
 
-@task(name="write-digests")
+@task(name="write-digests", cache_policy=NO_CACHE)
 def digest_task(db: str, days: list[date], settings: Settings, run_id: str) -> list[str]:
     """Build, write (md + html), store and publish the digest of each day; return the file paths."""
     written = write_digests(db, days, settings=settings, run_id=run_id)
@@ -121,6 +145,39 @@ def write_digests(
 # ---- the batch loop shared by every flow -----------------------------------------------------------
 
 
+# The process pool of the running flow, when task_runner=processes (tasks run in threads of the flow's
+# process and read it; a Dask worker sees None and works inline).
+_CPU_POOL: ContextVar[ProcessPoolExecutor | None] = ContextVar("stancewatch_cpu_pool", default=None)
+
+
+@contextmanager
+def cpu_pool(settings: Settings) -> Iterator[None]:
+    """A process pool for the CPU-bound stages while the block runs (task_runner=processes only)."""
+    if settings.task_runner != "processes" or _CPU_POOL.get() is not None:
+        yield
+        return
+    # spawn, not fork: the flow process runs Prefect's threads, and a fork copies their held locks.
+    with ProcessPoolExecutor(settings.workers, mp_context=get_context("spawn")) as pool:
+        token = _CPU_POOL.set(pool)
+        try:
+            yield
+        finally:
+            _CPU_POOL.reset(token)
+
+
+def task_runner_for(settings: Settings) -> TaskRunner[Any]:
+    """The task runner the settings ask for: threads, processes (threads + a process pool), or Dask."""
+    if settings.task_runner == "dask":
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError as exc:
+            raise RuntimeError("task_runner=dask needs the extra: pip install 'stancewatch[dask]'") from exc
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": settings.workers})
+    return ThreadPoolTaskRunner(max_workers=settings.workers)
+
+
 def ingest_documents(
     items: Iterable[RawDocument | ReadProblem],
     *,
@@ -128,60 +185,83 @@ def ingest_documents(
     watchlist: Watchlist | None,
     run_id: str,
 ) -> dict[str, Any]:
-    """Stream documents through clean → dedupe → claims → store in batches; return run counts."""
+    """Stream documents through clean → dedupe → claims → store in batches; return run counts.
+
+    Cleaning and claims run in the task runner's workers, a few batches ahead; deduplication and the
+    store write follow in input order here, so one process writes and "first seen is canonical" holds.
+    """
     logger = _logger()
     db = str(settings.db)
     with writer(db, retries=settings.lock_retries) as con:
         known_raw = known_raw_hashes(con)
         deduplicator = Deduplicator(threshold=settings.near_duplicate_threshold)
-        for article_id, content_hash, canonical_url, signature in known_dedupe_state(con):
-            deduplicator.add_known(article_id, content_hash, canonical_url, signature)
+        for article_id, content_hash, canonical_url, signature, published in known_dedupe_state(con):
+            deduplicator.add_known(article_id, content_hash, canonical_url, signature, published)
     totals = _empty_totals()
-    for chunk in batch_stage.batched(items, settings.batch_size):
-        intake = batch_stage.split_new(chunk, known_raw)
-        totals["read"] += len(chunk) - len(intake.problems)
-        totals["already_stored"] += intake.already_stored
-        totals["problems"].extend(intake.problems)
-        if not intake.documents:
-            continue
-        articles, problems = clean_task(intake.documents)
-        totals["problems"].extend(problems)
-        result = deduplicator.process(articles)
+    in_flight: deque[tuple[list[RawDocument], PrefectFuture[batch_stage.PreparedBatch]]] = deque()
+
+    def finish(documents: list[RawDocument], future: PrefectFuture[batch_stage.PreparedBatch]) -> None:
+        prepared = future.result()
+        totals["problems"].extend(prepared.problems)
+        result = deduplicator.process(prepared.articles)
         canonical = list(result.canonical)
-        extraction = extract_task(canonical, watchlist)
+        extraction = batch_stage.merge_extractions(
+            prepared.extractions[a.article_id] for a in canonical if a.article_id in prepared.extractions
+        )
         signatures = {a.article_id: deduplicator.signature_bytes(a.article_id) for a in canonical}
         counts = store_task(
             db,
-            canonical,
-            list(result.duplicates),
-            extraction,
+            _quoted(canonical),
+            _quoted(list(result.duplicates)),
+            _quoted(extraction),
             run_id,
-            {k: v for k, v in signatures.items() if v is not None},
+            _quoted({k: v for k, v in signatures.items() if v is not None}),
             settings.lock_retries,
         )
-        for raw in intake.documents:
-            known_raw.add(_fingerprint(raw))
+        known_raw.update(raw_fingerprint(raw) for raw in documents)
         totals["articles"] += counts.get("articles", 0)
         totals["duplicates"] += counts.get("duplicates", 0)
         totals["claims"] += counts.get("claims", 0)
         totals["occurrences"] += counts.get("claim_occurrences", 0)
-        totals["days"].update(a.published for a in articles if a.published)
+        totals["days"].update(a.published for a in prepared.articles if a.published)
         logger.info(
             "batch: %d documents, %d new articles, %d duplicates, %d new claims",
-            len(intake.documents),
+            len(documents),
             counts.get("articles", 0),
             len(result.duplicates),
             counts.get("claims", 0),
         )
+
+    with cpu_pool(settings):
+        _ingest_loop(items, settings, watchlist, known_raw, totals, in_flight, finish)
     for problem in totals["problems"]:
         logger.warning("skipped %s: %s", problem.path, problem.reason)
     return totals
 
 
-def _fingerprint(raw: RawDocument) -> str:
-    from pipeline.clean import raw_fingerprint
-
-    return raw_fingerprint(raw)
+def _ingest_loop(
+    items: Iterable[RawDocument | ReadProblem],
+    settings: Settings,
+    watchlist: Watchlist | None,
+    known_raw: set[str],
+    totals: dict[str, Any],
+    in_flight: deque[tuple[list[RawDocument], PrefectFuture[batch_stage.PreparedBatch]]],
+    finish: Callable[[list[RawDocument], PrefectFuture[batch_stage.PreparedBatch]], None],
+) -> None:
+    for chunk in batch_stage.batched(items, settings.batch_size):
+        intake = batch_stage.split_new(chunk, known_raw)
+        totals["read"] += len(chunk) - len(intake.problems)
+        totals["already_stored"] += intake.already_stored
+        totals["problems"].extend(intake.problems)
+        if intake.documents:
+            in_flight.append(
+                (intake.documents, prepare_task.submit(_quoted(intake.documents), _quoted(watchlist)))
+            )
+        # A bounded window: the workers stay busy and memory holds a few batches, never the corpus.
+        while len(in_flight) > settings.workers:
+            finish(*in_flight.popleft())
+    while in_flight:
+        finish(*in_flight.popleft())
 
 
 def _digest_days(db: str, changed_days: Iterable[date], all_days: bool) -> list[date]:
@@ -205,6 +285,11 @@ def _summary(totals: dict[str, Any], digests: Sequence[str]) -> dict[str, Any]:
         "new_occurrences": totals["occurrences"],
         "digests": list(digests),
     }
+
+
+def with_runner(flow_obj: Any, settings: Settings) -> Any:
+    """The flow with the task runner the settings ask for (flows are defined with the default)."""
+    return flow_obj.with_options(task_runner=task_runner_for(settings))
 
 
 # ---- flows ----------------------------------------------------------------------------------------
@@ -236,7 +321,7 @@ def ingest_flow(path: str, settings: Settings | None = None, all_digests: bool =
     return _summary(totals, digests)
 
 
-@task(name="fetch-sources")
+@task(name="fetch-sources", cache_policy=NO_CACHE)
 def fetch_task(sources: list[Source], settings: Settings, run_id: str) -> FetchBatch:
     """Every enabled source in one task; the HTTP client retries per URL (a task retry would refetch all)."""
     with writer(str(settings.db), retries=settings.lock_retries) as con:

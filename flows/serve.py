@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from prefect.schedules import Cron
 
-from flows.daily import daily_flow
+from flows.daily import daily_flow, with_runner
 from pipeline.settings import Settings, get_settings
 
 DEPLOYMENT = "daily"
@@ -16,7 +16,7 @@ DEPLOYMENT = "daily"
 
 def serve(settings: Settings | None = None) -> None:
     settings = settings or get_settings()
-    daily_flow.serve(
+    with_runner(daily_flow, settings).serve(
         name=DEPLOYMENT,
         schedule=Cron(settings.schedule_cron, timezone=settings.timezone),
         global_limit=1,

@@ -59,6 +59,25 @@ def split_new(items: Sequence[RawDocument | ReadProblem], known_raw: set[str]) -
     return intake
 
 
+@dataclass(slots=True)
+class PreparedBatch:
+    """A batch cleaned and read for claims: the CPU-heavy part, which runs in a worker process.
+
+    Claims are extracted from every article before deduplication (which needs every earlier batch and so
+    runs in order, in the flow); the duplicates' extractions are then dropped. Copies are rare, so the
+    work wasted on them is small next to running both stages on two cores.
+    """
+
+    articles: list[Article]
+    problems: list[ReadProblem]
+    extractions: dict[str, ExtractionResult]
+
+
+def prepare_batch(documents: Sequence[RawDocument], watchlist: Watchlist | None) -> PreparedBatch:
+    articles, problems = clean_batch(documents)
+    return PreparedBatch(articles, problems, extract_each(articles, watchlist))
+
+
 def clean_batch(documents: Sequence[RawDocument]) -> tuple[list[Article], list[ReadProblem]]:
     """Clean every document; one that fails to clean is reported, the rest go on."""
     articles: list[Article] = []
@@ -78,18 +97,24 @@ def clean_batch(documents: Sequence[RawDocument]) -> tuple[list[Article], list[R
     return articles, problems
 
 
-def extract_batch(articles: Sequence[Article], watchlist: Watchlist | None) -> ExtractionResult:
-    """Claims of every canonical article of a batch, merged (one claim id, many occurrences)."""
+def extract_each(articles: Sequence[Article], watchlist: Watchlist | None) -> dict[str, ExtractionResult]:
+    """Claims of each article, by article id; an article whose extraction fails is logged and left out."""
+    results: dict[str, ExtractionResult] = {}
+    for article in articles:
+        try:
+            results[article.article_id] = extract_claims(article, watchlist)
+        except Exception as exc:  # one article's odd text must not lose the batch's claims
+            log.warning("claim extraction failed on %s: %s", article.doc, exc)
+    return results
+
+
+def merge_extractions(results: Iterable[ExtractionResult]) -> ExtractionResult:
+    """One result for a batch: one claim per claim id, every occurrence kept."""
     claims: dict[str, Claim] = {}
     occurrences: list[ClaimOccurrence] = []
     discovered: dict[str, Actor] = {}
     candidates: dict[tuple[str, str], tuple[str, str, float, str]] = {}
-    for article in articles:
-        try:
-            result = extract_claims(article, watchlist)
-        except Exception as exc:  # one article's odd text must not lose the batch's claims
-            log.warning("claim extraction failed on %s: %s", article.doc, exc)
-            continue
+    for result in results:
         for claim in result.claims:
             claims.setdefault(claim.claim_id, claim)
         occurrences.extend(result.occurrences)

@@ -99,10 +99,10 @@ def demo(db: DbOption = None, verbose: bool = typer.Option(False, "--verbose", "
         raise typer.Exit(1)
     settings = _settings(db=db, watchlist=SAMPLE / "watchlist.toml")
     _local_prefect(settings.db.parent / "prefect")
-    from flows.daily import ingest_flow
+    from flows.daily import ingest_flow, with_runner
 
     console.print(f"ingesting the sample corpus {SAMPLE} into {settings.db} (Prefect local mode)…")
-    summary = ingest_flow(str(SAMPLE), settings=settings, all_digests=True)
+    summary = with_runner(ingest_flow, settings)(str(SAMPLE), settings=settings, all_digests=True)
     _print_run(summary)
     console.print(f"\n[bold]digests:[/bold] {settings.digest_dir.resolve()}/")
     for path in summary["digests"]:
@@ -133,9 +133,9 @@ def ingest(
         raise typer.Exit(2)
     settings = _settings(db=db, watchlist=watchlist)
     _local_prefect(settings.db.parent / "prefect")
-    from flows.daily import ingest_flow
+    from flows.daily import ingest_flow, with_runner
 
-    summary = ingest_flow(str(path), settings=settings)
+    summary = with_runner(ingest_flow, settings)(str(path), settings=settings)
     _print_run(summary)
     for digest in summary["digests"]:
         console.print(f"digest: {digest}")
@@ -160,9 +160,9 @@ def run(
     _setup_logging(verbose)
     settings = _settings(db=db, watchlist=watchlist, sources=sources, inbox=inbox)
     _local_prefect(settings.db.parent / "prefect")
-    from flows.daily import daily_flow
+    from flows.daily import daily_flow, with_runner
 
-    summary = daily_flow(
+    summary = with_runner(daily_flow, settings)(
         db=str(settings.db),
         sources=str(settings.sources),
         watchlist=str(settings.watchlist) if settings.watchlist else None,

@@ -34,7 +34,9 @@ class Settings(BaseSettings):
     batch_size: int = Field(200, ge=1, description="articles per Prefect task run")
     near_duplicate_threshold: float = Field(0.8, gt=0, le=1, description="MinHash Jaccard for near-dups")
     min_confidence: float = Field(0.5, ge=0, le=1, description="claims below this stay out of the digest")
-    task_runner: Literal["threads", "processes", "dask"] = Field("threads")
+    task_runner: Literal["threads", "processes", "dask"] = Field(
+        "processes", description="threads, processes (CPU stages on a process pool) or dask"
+    )
     workers: int = Field(2, ge=1, description="task runner workers")
     dask_address: str | None = Field(None, description="scheduler address for task_runner=dask")
     lock_retries: int = Field(8, ge=0, description="retries when another process holds the DuckDB lock")

@@ -283,8 +283,9 @@ def test_minhash_signature_round_trips_through_dedupe_state(con: duckdb.DuckDBPy
     save_batch(con, articles=batches[0][0], duplicates=[], extraction=batches[0][2], run_id="r1")
     state = {row[0]: row for row in known_dedupe_state(con, chunk=1)}
     assert set(state) == {articles[0].article_id, batches[0][0][0].article_id}
-    _, content_hash, canonical_url, minhash = state[articles[0].article_id]
+    _, content_hash, canonical_url, minhash, published = state[articles[0].article_id]
     assert (content_hash, canonical_url, minhash) == (articles[0].content_hash, None, signature)
+    assert published == articles[0].published
     assert state[batches[0][0][0].article_id][3] is None
 
 

@@ -433,13 +433,14 @@ def known_raw_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def known_dedupe_state(
     con: duckdb.DuckDBPyConnection, *, chunk: int = 10_000
-) -> Iterator[tuple[str, str, str | None, bytes | None]]:
-    """(article_id, content_hash, canonical_url, minhash) of stored articles, streamed in chunks."""
+) -> Iterator[tuple[str, str, str | None, bytes | None, date | None]]:
+    """(article_id, content_hash, canonical_url, minhash, published) of stored articles, in chunks."""
     cursor = con.cursor()
     try:
         cursor.execute(query("store_known_dedupe_state"))
         while rows := cursor.fetchmany(chunk):
-            for article_id, content_hash, canonical_url, minhash in rows:
-                yield article_id, content_hash, canonical_url, bytes(minhash) if minhash is not None else None
+            for article_id, content_hash, canonical_url, minhash, published in rows:
+                signature = bytes(minhash) if minhash is not None else None
+                yield article_id, content_hash, canonical_url, signature, published
     finally:
         cursor.close()
