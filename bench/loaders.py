@@ -29,7 +29,9 @@ _WRAP = re.compile(r"\n(?! )")
 _CONTROL = re.compile(r"&#\d+;|[\x00-\x08\x0b-\x1f]")
 
 
-def news2017(path: Path = CORPUS / "news-2017" / "NewsArticles.csv", limit: int | None = None) -> Iterator[RawDocument]:
+def news2017(
+    path: Path = CORPUS / "news-2017" / "NewsArticles.csv", limit: int | None = None
+) -> Iterator[RawDocument]:
     csv.field_size_limit(sys.maxsize)
     with path.open(encoding="utf-8", errors="replace", newline="") as f:
         for i, row in enumerate(csv.DictReader(f)):
@@ -54,7 +56,9 @@ def news2017(path: Path = CORPUS / "news-2017" / "NewsArticles.csv", limit: int 
             )
 
 
-def reuters(folder: Path = CORPUS / "reuters-21578" / "sgm", limit: int | None = None) -> Iterator[RawDocument]:
+def reuters(
+    folder: Path = CORPUS / "reuters-21578" / "sgm", limit: int | None = None
+) -> Iterator[RawDocument]:
     n = 0
     for path in sorted(folder.glob("*.sgm")):
         raw = path.read_bytes().decode("latin-1")

@@ -29,7 +29,9 @@ class StoreLockedError(RuntimeError):
 
 
 def _is_lock_error(exc: Exception) -> bool:
-    return "lock" in str(exc).lower() and ("conflicting" in str(exc).lower() or "could not set" in str(exc).lower())
+    return "lock" in str(exc).lower() and (
+        "conflicting" in str(exc).lower() or "could not set" in str(exc).lower()
+    )
 
 
 def _holder(exc: Exception) -> str:
@@ -44,7 +46,9 @@ def open_db(
     target = str(path)
     if target != ":memory:":
         if read_only and not Path(target).exists():
-            raise FileNotFoundError(f"no database at {target}: run `stancewatch ingest` or `stancewatch demo` first")
+            raise FileNotFoundError(
+                f"no database at {target}: run `stancewatch ingest` or `stancewatch demo` first"
+            )
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     attempt = 0
     while True:
