@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import html
@@ -38,10 +39,8 @@ def news2017(
             if limit is not None and i >= limit:
                 return
             published = None
-            try:
+            with contextlib.suppress(ValueError):  # a few rows have no usable date
                 published = datetime.strptime(row["publish_date"], "%Y/%m/%d").date()
-            except ValueError:
-                pass
             url = row["article_source_link"] or None
             host = urlsplit(url).hostname if url else None
             text = "\n".join(part for part in (row["title"], row["subtitle"], row["text"]) if part)
