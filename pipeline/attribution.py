@@ -198,11 +198,11 @@ class _SentenceReader:
     # --- the main loop --------------------------------------------------------------------------------
     def read(self) -> list[_Found]:
         found: list[_Found] = []
-        taken_speakers: set[tuple[int, int]] = set()
+        taken_speakers: dict[tuple[int, int], int] = {}  # speaker span → its attribution in ``found``
         colon = self._colon_speaker()
         if colon is not None:
             found.append(colon)
-            taken_speakers.add(colon.speaker)
+            taken_speakers[colon.speaker] = 0
         i = 0
         while i < self.n:
             low = self.tok.lower[i]
@@ -215,16 +215,40 @@ class _SentenceReader:
                     result = self._cue(i)
             elif low in self.lex.forms:
                 result = self._cue(i)
-            if (
-                result is not None
-                and result.speaker not in taken_speakers
-                and self._outside_quotes(result)
-                and not self._nested(result, found)
-            ):
-                found.append(result)
-                taken_speakers.add(result.speaker)
+            if result is not None and self._outside_quotes(result) and not self._nested(result, found):
+                earlier = taken_speakers.get(result.speaker)
+                if earlier is None:
+                    taken_speakers[result.speaker] = len(found)
+                    found.append(result)
+                elif result.confidence > found[earlier].confidence:
+                    # "Humphrey, who calls Trump a “sociopath,” said …": the main verb wins
+                    found[earlier] = result
             i += 1
+        if not found:
+            fallback = self._fallback()
+            if fallback is not None:
+                found.append(fallback)
         return found
+
+    def _fallback(self) -> _Found | None:
+        """A cue no shape explained: the subject of its clause, with low confidence."""
+        for c in range(1, self.n):
+            low = self.tok.lower[c]
+            if low not in self.lex.forms or self.in_quote[c] or not self.tok.text[c].islower():
+                continue
+            if self.tok.lower[c - 1] in self.words["determiners"] or self.tok.lower[c - 1] in _NOT_ACTIVE:
+                continue  # a noun ("the report", "Biden’s remark") or a passive ("could be considered")
+            lemma, kind = self.lex.forms[low]
+            if kind == "intent" or lemma in self.words["no_fallback"] or (low != lemma and low.endswith("s")):
+                continue  # noun-like forms ("reports", "points") and weak cues: too often not a source
+            subject = self._clause_subject(self._clause_start(c), c)
+            if subject is None or subject[1] > c or not self._plausible_speaker(*subject):
+                continue
+            if any(self.in_quote[i] for i in range(*subject)):
+                continue
+            content = (c + 1, self.n) if self.n - c > 3 else (0, c)
+            return _Found(subject, (c, c + 1), content, "reported", 0.4)
+        return None
 
     def _nested(self, result: _Found, found: list[_Found]) -> bool:
         # "Rubio seemed hopeful that the United States could accept …": a stance or thought inside the
@@ -354,6 +378,8 @@ class _SentenceReader:
         low = self.tok.lower[j]
         if low in self.words["auxiliaries"] or low in ("i", "we", "you", "they", "n’t", "n't", "who"):
             return True
+        if low in self.words["speaker_nouns"]:
+            return True  # "Cologne police say"
         if self.tok.text[j][0].isupper() and j > 0:
             return True  # "Clinton and Trump support", "Democrats want"
         return low.endswith("s") and not low.endswith(("ss", "us", "is")) and len(low) > 3
@@ -395,6 +421,7 @@ class _SentenceReader:
             speaker = (start, end) if start < end else None
         if speaker is None:
             return None
+        relative = self.tok.lower[j] in ("who", "whom")
         direct = speaker[0] > 0 and self.tok.text[speaker[0] - 1] in _CLOSE_QUOTES | _TOGGLE_QUOTES
         if not (direct and speaker[1] - speaker[0] <= 6) and not self._plausible_speaker(*speaker):
             return None
@@ -403,7 +430,8 @@ class _SentenceReader:
             return None
         if self._parenthetical(speaker, cue):
             content = (0, self.n)  # "Hamas, the source said, is insisting on guarantees …"
-        return _Found(speaker, cue, content, self._kind(content, kind), self._confidence(kind, speaker))
+        confidence = self._confidence(kind, speaker) - (0.2 if relative else 0.0)
+        return _Found(speaker, cue, content, self._kind(content, kind), round(confidence, 2))
 
     def _parenthetical(self, speaker: tuple[int, int], cue: tuple[int, int]) -> bool:
         before = speaker[0] >= 2 and self.tok.text[speaker[0] - 1] == ","
@@ -746,6 +774,7 @@ def find_attributions(article: Article) -> tuple[Attribution, ...]:
     return tuple(results)
 
 
+_NOT_ACTIVE = frozenset({"’s", "'s", "be", "been", "being", "is", "are", "was", "were"})
 _CONTENT_EDGE = frozenset(_QUOTES | {",", ";", ":", ".", "—", "–"})
 
 
