@@ -104,10 +104,26 @@ class _Tokens:
 
 
 def _tokenize(sentence: Sentence) -> _Tokens:
+    text = sentence.text
+    base = sentence.start
+    if "’" not in text and "'" not in text:
+        words = _TOKEN.findall(text)
+        starts: list[int] = []
+        position = 0
+        for word in words:
+            position = text.index(word, position)
+            starts.append(base + position)
+            position += len(word)
+        return _Tokens(
+            words,
+            [word.lower() for word in words],
+            starts,
+            [s + len(w) for s, w in zip(starts, words, strict=True)],
+        )
     tokens = _Tokens([], [], [], [])
-    for match in _TOKEN.finditer(sentence.text):
+    for match in _TOKEN.finditer(text):
         word = match.group(0)
-        start = sentence.start + match.start()
+        start = base + match.start()
         if "’" in word or "'" in word:
             clitic = _CLITIC.fullmatch(word)
             if clitic is not None:
@@ -958,8 +974,24 @@ def _is_group(name: str, lexicon: CueLexicon, surnames: frozenset[str]) -> bool:
     return all(word.isupper() for word in words)
 
 
+# The last article's surnames: pronouns of one article are resolved one after another (one tuple, so
+# a thread reading it sees a key and its value together).
+_surname_cache: tuple[tuple[str, int, int], frozenset[str]] | None = None
+
+
 def _surnames(article: Article) -> frozenset[str]:
     """Last words of the article's multi-word names: "Witkoff" from "Steve Witkoff" marks a person."""
+    global _surname_cache
+    key = (article.article_id, len(article.text), id(article))
+    cached = _surname_cache
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    names = _collect_surnames(article)
+    _surname_cache = (key, names)
+    return names
+
+
+def _collect_surnames(article: Article) -> frozenset[str]:
     names: set[str] = set()
     for sentence in article.sentences:
         words = sentence.text.split()
