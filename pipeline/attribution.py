@@ -579,6 +579,8 @@ class _SentenceReader:
         if low != self.tok.text[i] or not low.endswith(("ed", "s")) or low.endswith(("ss", "us")):
             return False
         previous = self.tok.lower[i - 1]
+        if low.endswith("ed") and previous not in self.words["determiners"] and self.tok.text[i - 1][0].isalpha():
+            return True  # "The firm lobbied", "the timing of the debate led": a verb, not "a retired general"
         return self.tok.text[i - 1][0].isupper() or previous in self.words["speaker_nouns"]
 
     def _appositive_subject(self, comma: int) -> tuple[int, int] | None:
@@ -660,6 +662,8 @@ class _SentenceReader:
     def _plausible_speaker(self, first: int, last: int) -> bool:
         if last - first > 12:
             return False
+        if all(self._is(i, "determiners") or self._is_punct(i) for i in range(first, last)):
+            return False  # "The", "Such -"
         head = self.tok.lower[last - 1]
         if head in self.words["pronouns"] or head in self.words["speaker_nouns"]:
             return True
@@ -869,7 +873,12 @@ def _build(
     lexicon: CueLexicon,
 ) -> Attribution:
     text = article.text
-    speaker_start, speaker_end = _span(tokens, *found.speaker)
+    speaker_first, speaker_last = found.speaker
+    while speaker_last - speaker_first > 1 and not tokens.text[speaker_last - 1][0].isalnum():
+        speaker_last -= 1  # "Such rhetoric -"
+    while speaker_last - speaker_first > 1 and not tokens.text[speaker_first][0].isalnum():
+        speaker_first += 1
+    speaker_start, speaker_end = _span(tokens, speaker_first, speaker_last)
     cue_start, cue_end = _span(tokens, *found.cue)
     content_start, content_end = _trim_content(tokens, *found.content)
     cue_text = text[cue_start:cue_end]
