@@ -150,6 +150,7 @@ class _Found:
     kind: SpeechKind
     confidence: float
     via: str | None = None
+    nominal: bool = False  # a possessed noun of saying ("Trump’s claim"), not a verb
 
 
 class _SentenceReader:
@@ -270,7 +271,7 @@ class _SentenceReader:
         # "Rubio seemed hopeful that the United States could accept …": a stance or thought inside the
         # content of an earlier attribution is part of what that speaker said, not a second source.
         # (A speech verb there is usually annotated as an attribution of its own: "X said Y told him …".)
-        if self._cue_class(result) == "speech":
+        if self._cue_class(result) == "speech" and not result.nominal:
             return False
         return any(
             earlier.cue != result.cue and earlier.content[0] <= result.cue[0] < earlier.content[1]
@@ -342,7 +343,7 @@ class _SentenceReader:
             content = (content[0], content[1] - 1)
         if content[1] - content[0] < 2:
             content = (0, self.n)
-        return _Found(speaker, (c, c + 1), content, "reported", 0.55)
+        return _Found(speaker, (c, c + 1), content, "reported", 0.55, nominal=True)
 
     def _cue(self, c: int) -> _Found | None:
         low = self.tok.lower[c]
@@ -579,7 +580,8 @@ class _SentenceReader:
         if low != self.tok.text[i] or not low.endswith(("ed", "s")) or low.endswith(("ss", "us")):
             return False
         previous = self.tok.lower[i - 1]
-        if low.endswith("ed") and previous not in self.words["determiners"] and self.tok.text[i - 1][0].isalpha():
+        after_word = self.tok.text[i - 1][0].isalpha()
+        if low.endswith("ed") and previous not in self.words["determiners"] and after_word:
             return True  # "The firm lobbied", "the timing of the debate led": a verb, not "a retired general"
         return self.tok.text[i - 1][0].isupper() or previous in self.words["speaker_nouns"]
 
