@@ -371,6 +371,8 @@ class ClaimExtractor:
         by_sentence: dict[int, list[Attribution]] = {}
         continuing: dict[int, Attribution] = {}
         for attribution in attributions:
+            if attribution.confidence < _MIN_ATTRIBUTION_CONFIDENCE:
+                continue  # a guessed speaker; this stage's own subject and quote rules read such sentences
             by_sentence.setdefault(attribution.sentence_index, []).append(attribution)
             for index in attribution.extra_sentence_indexes:
                 continuing.setdefault(index, attribution)
@@ -384,7 +386,7 @@ class ClaimExtractor:
         candidates_seen: dict[tuple[str, str], tuple[str, str, float, str]] = {}
         pending: Attribution | None = None  # the speaker of a quote still open (when attribution gave none)
         for sentence in article.sentences:
-            sentence_attributions = by_sentence.get(sentence.index, [])
+            sentence_attributions = _outermost(by_sentence.get(sentence.index, []))
             quote_owner = continuing.get(sentence.index) or pending
             if pending is not None and _closes_quote(sentence.text):
                 pending = None
@@ -1348,6 +1350,28 @@ def _opens_quote(text: str) -> bool:
 def _closes_quote(text: str) -> bool:
     """Whether a sentence ends a quote opened before it (a closing mark it did not open itself)."""
     return text.count("”") > text.count("“") or ("”" in text and not text.lstrip().startswith("“"))
+
+
+# Attributions below this are the attribution stage's guesses (the clause subject of a cue no shape
+# explains): "Trump is expected to announce …", "US envoy's remarks dismissed as …" are no statements.
+_MIN_ATTRIBUTION_CONFIDENCE = 0.5
+
+
+def _outermost(attributions: list[Attribution]) -> list[Attribution]:
+    """Attributions not reported inside another's content: in "he stressed that Hamas' claims that it
+    had accepted … were not true" the stance is his, and Hamas's claim is only what he talks about."""
+    if len(attributions) < 2:
+        return attributions
+    return [
+        inner
+        for inner in attributions
+        if not any(
+            outer is not inner
+            and outer.content_start <= inner.speaker_start
+            and inner.speaker_end <= outer.content_end
+            for outer in attributions
+        )
+    ]
 
 
 def _nested(tokens: Sequence[Token], subject_index: int, inside: _Said | None) -> bool:

@@ -151,3 +151,26 @@ def test_sql_command_is_read_only(demo_run: dict[str, Any]) -> None:
     result = CliRunner().invoke(app, ["sql", "DELETE FROM articles", "--db", str(settings.db)])
     assert result.exit_code == 1
     assert "read-only" in result.output.lower() or "read only" in result.output.lower()
+
+
+def test_digest_without_day_covers_every_day_with_articles(demo_run: dict[str, Any]) -> None:
+    bodies = json.loads(_cli(demo_run["settings"], "digest", "--format", "json"))
+    assert [b["day"] for b in bodies] == ["2025-05-27", "2025-06-01", "2025-07-02", "2025-07-25"]
+    markdown = _cli(demo_run["settings"], "digest", "--day", "2025-07-25")
+    assert "Hamas on ceasefire-proposal: consider (2025-07-02) → reject (2025-07-25)" in markdown
+
+
+def test_fuzzy_alias_waits_for_review(demo_run: dict[str, Any]) -> None:
+    # "Whitcoff" is on no alias list: it resolves to Steve Witkoff by fuzzy match and waits for review.
+    out = _cli(demo_run["settings"], "actors", "--review")
+    assert "Whitcoff" in out and "Steve Witkoff" in out
+
+
+def test_ingest_without_watchlist_discovers_speakers(prefect_harness: None, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["ingest", str(SAMPLE), "--db", str(tmp_path / "open.duckdb")])
+    assert result.exit_code == 0, result.output
+    with reader(tmp_path / "open.duckdb") as con:
+        statuses = dict(con.execute("SELECT status, count(*) FROM actors GROUP BY status").fetchall())
+        named = {r[0] for r in con.execute("SELECT actor FROM claims UNION SELECT speaker FROM claims").fetchall()}
+    assert statuses.get("discovered", 0) > 0 and "canonical" not in statuses
+    assert {"Basem Naim", "Benjamin Netanyahu", "Israel", "Hamas"} <= named
