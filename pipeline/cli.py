@@ -342,6 +342,9 @@ def sql(
 def claims_export(
     fmt: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="file; default stdout")] = None,
+    min_confidence: Annotated[
+        float, typer.Option("--min-confidence", help="only claims at least this sure (the digest uses 0.5)")
+    ] = 0.0,
     db: DbOption = None,
 ) -> None:
     """Export every claim occurrence as JSON lines (doc, evidence, actor, speaker, stance, topic, …).
@@ -357,7 +360,11 @@ def claims_export(
 
     try:
         with reader(settings.db, retries=settings.lock_retries) as con:
-            lines = [json.dumps(row, default=str, ensure_ascii=False) for row in export_claims(con)]
+            lines = [
+                json.dumps(row, default=str, ensure_ascii=False)
+                for row in export_claims(con)
+                if row["confidence"] >= min_confidence
+            ]
     except (FileNotFoundError, StoreLockedError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
