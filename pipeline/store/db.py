@@ -21,7 +21,8 @@ from pipeline.sqlfiles import migrations
 
 log = logging.getLogger(__name__)
 
-_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<holder>.+?)(?:\.|$)", re.S)
+# "Conflicting lock is held in /usr/bin/python3.11 (PID 6131). See also …": the program and its PID.
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<holder>.+?\(PID \d+\))", re.S)
 
 
 class StoreLockedError(RuntimeError):
