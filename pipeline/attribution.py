@@ -442,7 +442,21 @@ class _SentenceReader:
         direct = speaker[0] > 0 and self.tok.text[speaker[0] - 1] in _CLOSE_QUOTES | _TOGGLE_QUOTES
         if not (direct and speaker[1] - speaker[0] <= 6) and not self._plausible_speaker(*speaker):
             return None
-        content = self._content(cue[1], speaker[0])
+        after_cue = cue[1]
+        if lemma == "tell" and after_cue < self.n and not self._is_quote(after_cue):
+            # "told reporters the deal was dead", "told the Times of Israel that": the addressee is not
+            # content
+            addressee = after_cue + 1 if self.tok.lower[after_cue] in ("the", "a", "an") else after_cue
+            if addressee < self.n and self._is_capital(addressee):
+                while addressee < self.n and (
+                    self._is_capital(addressee) or self.tok.lower[addressee] == "of"
+                ):
+                    addressee += 1
+            else:
+                addressee += 1
+            if addressee <= after_cue + 6:
+                after_cue = addressee
+        content = self._content(after_cue, speaker[0])
         if content is None:
             return None
         if self._parenthetical(speaker, cue):
@@ -912,9 +926,34 @@ def _build(
         else round(found.confidence - 0.1, 2),
         speaker_resolved=resolved,
         quote=quote,
-        via=found.via,
+        via=found.via or _via(text, cue_end, min(speaker_start, cue_start), sentence.end, cue_lemma),
         extra_sentence_indexes=_extra_sentences(article, sentence, found, tokens, quote_states),
     )
+
+
+# The channel of a statement: "told Reuters", "told the Times of Israel", "via Israeli media",
+# "speaking to Haaretz", "in an interview with CNN".
+_OUTLET = (
+    r"(?:the\s+)?[A-Z][\w.&’'\-]*(?:\s+(?:of|[A-Z][\w.&’'\-]*))*"
+    r"(?:\s+(?:media|television|radio|newspaper|daily|network|news agency|outlets?))?"
+)
+_VIA_AFTER_TELL = re.compile(rf"\s+({_OUTLET})")
+_VIA_PHRASE = re.compile(
+    r"\b(?:via|speaking to|talking to|in an interview with|in remarks to|told)\s+"
+    rf"({_OUTLET}|reporters|journalists)"
+)
+
+
+def _via(text: str, cue_end: int, start: int, end: int, cue_lemma: str) -> str | None:
+    """Who carried the statement, when the sentence says: "told Reuters", "speaking to the Times"."""
+    if cue_lemma == "tell":
+        match = _VIA_AFTER_TELL.match(text, cue_end, end)
+        if match:
+            return f"told {match.group(1)}"
+    match = _VIA_PHRASE.search(text, start, end)
+    if match:
+        return match.group(0)
+    return None
 
 
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]?")

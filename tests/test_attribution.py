@@ -275,3 +275,31 @@ def test_cue_lexicon_has_inflections_of_hundreds_of_lemmas() -> None:
         assert lexicon.forms[form][0] == lemma
     assert lexicon.mentions_cue("The official told reporters.")
     assert not lexicon.mentions_cue("The sky is blue over Gaza.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "via", "content_start"),
+    [
+        (
+            "Palestinian sources close to the negotiations told Al Mayadeen that Hamas’ response focused on "
+            "three issues.",
+            "Palestinian sources close to the negotiations",
+            "told Al Mayadeen",
+            "Hamas’ response focused",
+        ),
+        ("Trump told reporters the deal was dead.", "Trump", "told reporters", "the deal was dead"),
+        (
+            "The official, speaking to the Times of Israel, claimed that Whitcoff had informed the Hamas "
+            "leadership through mediators.",
+            "The official",
+            "speaking to the Times of Israel",
+            "Whitcoff had informed",
+        ),
+    ],
+)
+def test_channel_of_a_statement_is_kept_in_via(
+    sentence: str, speaker: str, via: str, content_start: str
+) -> None:
+    item = next(a for a in attributions(sentence) if a.speaker_text == speaker)
+    assert item.via == via
+    assert item.content.startswith(content_start)
