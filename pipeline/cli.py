@@ -77,6 +77,15 @@ def _local_prefect(home: Path) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
+def _command_name() -> str:
+    """How the user can call this command again from here (``.venv/bin/stancewatch`` after make demo)."""
+    called = Path(sys.argv[0])
+    try:
+        return str(called.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return "stancewatch"
+
+
 def _print_run(summary: dict[str, Any]) -> None:
     console.print(
         f"read {summary['read']} documents ({summary['already_stored']} already stored), "
@@ -108,10 +117,12 @@ def demo(db: DbOption = None, verbose: bool = typer.Option(False, "--verbose", "
     for path in summary["digests"]:
         console.print(f"  {path}")
     console.print("\n[bold]try:[/bold]")
+    command = _command_name()
     console.print(
-        f'  stancewatch sql "SELECT actor, stance, topic, count(*) AS n FROM claims '
+        f'  {command} sql "SELECT actor, topic, stance, count(*) AS n FROM claims '
         f'GROUP BY ALL ORDER BY n DESC LIMIT 10" --db {settings.db}'
     )
+    console.print(f"  {command} digest --day 2025-07-02 --db {settings.db}")
 
 
 @app.command()
