@@ -48,11 +48,12 @@ def predictions_for(article: Article) -> list[dict[str, str]]:
     seen: set[tuple[str, str]] = set()
     for attribution in find_attributions(article):
         evidence = evidence_of(article, attribution)
-        key = (attribution.speaker_text, evidence)
+        speaker = attribution.speaker_resolved or attribution.speaker_text  # "he" → the name it stands for
+        key = (speaker, evidence)
         if key in seen:
             continue  # one line per speaker and evidence: a second cue of the same speaker adds nothing
         seen.add(key)
-        lines.append({"doc": article.doc, "speaker": attribution.speaker_text, "evidence": evidence})
+        lines.append({"doc": article.doc, "speaker": speaker, "evidence": evidence})
     return lines
 
 
