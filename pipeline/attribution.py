@@ -356,8 +356,11 @@ class _SentenceReader:
         low = self.tok.lower[c]
         lemma, kind = self.lex.forms[low]
         prev = self.tok.lower[c - 1] if c > 0 else ""
-        if prev in self.words["determiners"] and prev != "that":
-            return None  # "the report", "his claims": a noun
+        pronoun_quantifier = (
+            prev in _QUANTIFIERS and kind in ("speech", "cognition") and not low.endswith("s")
+        )
+        if prev in self.words["determiners"] and prev != "that" and not pronoun_quantifier:
+            return None  # "the report", "his claims": a noun (but "some say", "many believe")
         if prev in ("’s", "'s") and not (c >= 2 and self.tok.lower[c - 2] in self.words["pronouns"]):
             return None  # "Biden’s remark"
         if (
@@ -402,8 +405,8 @@ class _SentenceReader:
         low = self.tok.lower[j]
         if low in self.words["auxiliaries"] or low in ("i", "we", "you", "they", "n’t", "n't", "who"):
             return True
-        if low in self.words["speaker_nouns"]:
-            return True  # "Cologne police say"
+        if low in self.words["speaker_nouns"] or low in _QUANTIFIERS:
+            return True  # "Cologne police say", "some say"
         if self.tok.text[j][0].isupper() and j > 0:
             return True  # "Clinton and Trump support", "Democrats want"
         return low.endswith("s") and not low.endswith(("ss", "us", "is")) and len(low) > 3
@@ -418,6 +421,13 @@ class _SentenceReader:
         j = c - 1
         while j >= 0 and (self._is(j, "auxiliaries") or self._is_adverb(j) or self.tok.text[j].isdigit()):
             j -= 1
+        if j >= 1 and self.tok.text[j] in ("—", "–", "--") and self.tok.lower[j - 1] not in ("said", "says"):
+            # "Democrats — and some Republicans — say": skip the aside between dashes
+            opening = j - 1
+            while opening > 0 and self.tok.text[opening] not in ("—", "–", "--"):
+                opening -= 1
+            if opening > 0:
+                j = opening - 1
         if j >= 0 and self.tok.text[j] == ")":
             # "Sen. Elizabeth Warren (D-MA) said", "Kasich (who has 25 delegates to date) said"
             opening = j
@@ -686,7 +696,7 @@ class _SentenceReader:
         if last - first > 12:
             return False
         if all(self._is(i, "determiners") or self._is_punct(i) for i in range(first, last)):
-            return False  # "The", "Such -"
+            return self.tok.lower[last - 1] in _QUANTIFIERS  # "The", "Such -" are not speakers; "Some" is
         head = self.tok.lower[last - 1]
         if head in self.words["pronouns"] or head in self.words["speaker_nouns"]:
             return True
@@ -817,6 +827,7 @@ def find_attributions(article: Article) -> tuple[Attribution, ...]:
     return tuple(results)
 
 
+_QUANTIFIERS = frozenset({"some", "many", "most", "few", "others", "all", "both", "several"})
 _NOT_ACTIVE = frozenset({"’s", "'s", "be", "been", "being", "is", "are", "was", "were"})
 _CONTENT_EDGE = frozenset(_QUOTES | {",", ";", ":", ".", "—", "–"})
 
