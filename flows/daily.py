@@ -14,18 +14,19 @@ import json
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, copy_context
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
@@ -55,6 +56,7 @@ from pipeline.watchlist import Watchlist, load_watchlist
 _std_log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 def _quoted(value: T) -> T:
@@ -72,14 +74,39 @@ def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
 # ---- tasks: one per stage per batch ---------------------------------------------------------------
 
 
+class Box(Generic[T]):
+    """A value handed to a submitted task unopened: neither Prefect (which walks lists, tuples, dicts and
+    dataclasses looking for futures) nor Dask (which walks them as graph arguments, and turned Prefect's
+    ``quote``, a named tuple, into a plain tuple) looks inside a plain object."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+    def __getstate__(self) -> T:
+        return self.value
+
+    def __setstate__(self, value: T) -> None:
+        self.value = value
+
+
 @task(name="prepare-batch", cache_policy=NO_CACHE)
-def prepare_task(documents: list[RawDocument], watchlist: Watchlist | None) -> batch_stage.PreparedBatch:
+def prepare_task(
+    documents: Box[list[RawDocument]], watchlist: Box[Watchlist | None]
+) -> batch_stage.PreparedBatch:
     """Clean a batch and extract its claims: the CPU-bound work.
 
     With ``task_runner=processes`` the task runs in a thread and hands the work to the flow's process
     pool: Prefect's own ProcessPoolTaskRunner measured 6x slower here (each task run re-enters the
     engine in a subprocess), while one long-lived pool per flow costs a second to start.
     """
+    return _prepare_here(documents.value, watchlist.value)
+
+
+def _prepare_here(documents: list[RawDocument], watchlist: Watchlist | None) -> batch_stage.PreparedBatch:
+    """The body of ``prepare_task``, apart so Dask pickles it by reference: the task's own function is
+    pickled by value, and a ContextVar among its globals cannot be pickled."""
     pool = _CPU_POOL.get()
     if pool is not None:
         return pool.submit(batch_stage.prepare_batch, documents, watchlist).result()
@@ -178,6 +205,24 @@ def task_runner_for(settings: Settings) -> TaskRunner[Any]:
     return ThreadPoolTaskRunner(max_workers=settings.workers)
 
 
+class _Pending(Protocol[T_co]):
+    """A result that may still be computed: a Prefect or a concurrent.futures future."""
+
+    def result(self) -> T_co: ...
+
+
+@dataclass(slots=True)
+class _StoreJob:
+    articles: list[Article]
+    duplicates: list[tuple[Article, DuplicateLink]]
+    extraction: ExtractionResult
+    signatures: dict[str, bytes]
+
+
+_Prepare = Callable[[list[RawDocument], "Watchlist | None"], _Pending[batch_stage.PreparedBatch]]
+_Store = Callable[[_StoreJob], dict[str, int]]
+
+
 def ingest_documents(
     items: Iterable[RawDocument | ReadProblem],
     *,
@@ -190,6 +235,66 @@ def ingest_documents(
     Cleaning and claims run in the task runner's workers, a few batches ahead; deduplication and the
     store write follow in input order here, so one process writes and "first seen is canonical" holds.
     """
+    db = str(settings.db)
+
+    def prepare(documents: list[RawDocument], wl: Watchlist | None) -> _Pending[batch_stage.PreparedBatch]:
+        return prepare_task.submit(Box(documents), Box(wl))
+
+    def store(job: _StoreJob) -> dict[str, int]:
+        return store_task(
+            db,
+            _quoted(job.articles),
+            _quoted(job.duplicates),
+            _quoted(job.extraction),
+            run_id,
+            _quoted(job.signatures),
+            settings.lock_retries,
+        )
+
+    return _ingest(items, settings=settings, watchlist=watchlist, prepare=prepare, store=store)
+
+
+def ingest_documents_plain(
+    items: Iterable[RawDocument | ReadProblem],
+    *,
+    settings: Settings,
+    watchlist: Watchlist | None,
+    run_id: str,
+) -> dict[str, Any]:
+    """The same work as ``ingest_documents`` as plain calls, no Prefect task runs (the benchmark's
+    measure of Prefect's share). Call it inside ``cpu_pool(settings)`` to use worker processes."""
+    db = str(settings.db)
+
+    def prepare(documents: list[RawDocument], wl: Watchlist | None) -> _Pending[batch_stage.PreparedBatch]:
+        pool = _CPU_POOL.get()
+        if pool is not None:
+            return pool.submit(batch_stage.prepare_batch, documents, wl)
+        done: Future[batch_stage.PreparedBatch] = Future()
+        done.set_result(batch_stage.prepare_batch(documents, wl))
+        return done
+
+    def store(job: _StoreJob) -> dict[str, int]:
+        with writer(db, retries=settings.lock_retries) as con:
+            return save_batch(
+                con,
+                articles=job.articles,
+                duplicates=job.duplicates,
+                extraction=job.extraction,
+                run_id=run_id,
+                signatures=job.signatures,
+            )
+
+    return _ingest(items, settings=settings, watchlist=watchlist, prepare=prepare, store=store)
+
+
+def _ingest(
+    items: Iterable[RawDocument | ReadProblem],
+    *,
+    settings: Settings,
+    watchlist: Watchlist | None,
+    prepare: _Prepare,
+    store: _Store,
+) -> dict[str, Any]:
     logger = _logger()
     db = str(settings.db)
     with writer(db, retries=settings.lock_retries) as con:
@@ -198,42 +303,68 @@ def ingest_documents(
         for article_id, content_hash, canonical_url, signature, published in known_dedupe_state(con):
             deduplicator.add_known(article_id, content_hash, canonical_url, signature, published)
     totals = _empty_totals()
-    in_flight: deque[tuple[list[RawDocument], PrefectFuture[batch_stage.PreparedBatch]]] = deque()
+    in_flight: deque[tuple[list[RawDocument], _Pending[batch_stage.PreparedBatch]]] = deque()
+    # The store write of one batch (mostly waiting on DuckDB's file I/O, which frees the GIL) overlaps
+    # the deduplication of the next. One writer thread keeps the writes in input order, and at most one
+    # write is pending, so a batch stores only after every earlier one.
+    storing: list[tuple[Future[dict[str, int]], int, int]] = []
 
-    def finish(documents: list[RawDocument], future: PrefectFuture[batch_stage.PreparedBatch]) -> None:
+    def collect_store() -> None:
+        while storing:
+            pending, documents, duplicates = storing.pop()
+            counts = pending.result()
+            totals["articles"] += counts.get("articles", 0)
+            totals["duplicates"] += counts.get("duplicates", 0)
+            totals["claims"] += counts.get("claims", 0)
+            totals["occurrences"] += counts.get("claim_occurrences", 0)
+            logger.info(
+                "batch: %d documents, %d new articles, %d duplicates, %d new claims",
+                documents,
+                counts.get("articles", 0),
+                duplicates,
+                counts.get("claims", 0),
+            )
+
+    def finish(
+        documents: list[RawDocument],
+        future: _Pending[batch_stage.PreparedBatch],
+        store_thread: ThreadPoolExecutor,
+    ) -> None:
         prepared = future.result()
         totals["problems"].extend(prepared.problems)
-        result = deduplicator.process(prepared.articles)
+        result = deduplicator.process(prepared.articles, prepared.signed)
         canonical = list(result.canonical)
         extraction = batch_stage.merge_extractions(
             prepared.extractions[a.article_id] for a in canonical if a.article_id in prepared.extractions
         )
         signatures = {a.article_id: deduplicator.signature_bytes(a.article_id) for a in canonical}
-        counts = store_task(
-            db,
-            _quoted(canonical),
-            _quoted(list(result.duplicates)),
-            _quoted(extraction),
-            run_id,
-            _quoted({k: v for k, v in signatures.items() if v is not None}),
-            settings.lock_retries,
+        job = _StoreJob(
+            canonical,
+            list(result.duplicates),
+            extraction,
+            {k: v for k, v in signatures.items() if v is not None},
+        )
+        collect_store()
+        storing.append(
+            (store_thread.submit(copy_context().run, store, job), len(documents), len(job.duplicates))
         )
         known_raw.update(raw_fingerprint(raw) for raw in documents)
-        totals["articles"] += counts.get("articles", 0)
-        totals["duplicates"] += counts.get("duplicates", 0)
-        totals["claims"] += counts.get("claims", 0)
-        totals["occurrences"] += counts.get("claim_occurrences", 0)
         totals["days"].update(a.published for a in prepared.articles if a.published)
-        logger.info(
-            "batch: %d documents, %d new articles, %d duplicates, %d new claims",
-            len(documents),
-            counts.get("articles", 0),
-            len(result.duplicates),
-            counts.get("claims", 0),
-        )
 
-    with cpu_pool(settings):
-        _ingest_loop(items, settings, watchlist, known_raw, totals, in_flight, finish)
+    with cpu_pool(settings), ThreadPoolExecutor(1, thread_name_prefix="stancewatch-store") as store_thread:
+        try:
+            _ingest_loop(
+                items,
+                settings,
+                watchlist,
+                known_raw,
+                totals,
+                in_flight,
+                prepare,
+                partial(finish, store_thread=store_thread),
+            )
+        finally:
+            collect_store()
     for problem in totals["problems"]:
         logger.warning("skipped %s: %s", problem.path, problem.reason)
     return totals
@@ -245,8 +376,9 @@ def _ingest_loop(
     watchlist: Watchlist | None,
     known_raw: set[str],
     totals: dict[str, Any],
-    in_flight: deque[tuple[list[RawDocument], PrefectFuture[batch_stage.PreparedBatch]]],
-    finish: Callable[[list[RawDocument], PrefectFuture[batch_stage.PreparedBatch]], None],
+    in_flight: deque[tuple[list[RawDocument], _Pending[batch_stage.PreparedBatch]]],
+    prepare: _Prepare,
+    finish: Callable[[list[RawDocument], _Pending[batch_stage.PreparedBatch]], None],
 ) -> None:
     for chunk in batch_stage.batched(items, settings.batch_size):
         intake = batch_stage.split_new(chunk, known_raw)
@@ -254,9 +386,7 @@ def _ingest_loop(
         totals["already_stored"] += intake.already_stored
         totals["problems"].extend(intake.problems)
         if intake.documents:
-            in_flight.append(
-                (intake.documents, prepare_task.submit(_quoted(intake.documents), _quoted(watchlist)))
-            )
+            in_flight.append((intake.documents, prepare(intake.documents, watchlist)))
         # A bounded window: the workers stay busy and memory holds a few batches, never the corpus.
         while len(in_flight) > settings.workers:
             finish(*in_flight.popleft())

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from pipeline.claims import extract_claims
 from pipeline.clean import clean_document, raw_fingerprint
+from pipeline.dedupe import DEFAULT_NUM_PERM, Counts, Signature, signatures
 from pipeline.models import (
     Actor,
     Article,
@@ -71,11 +72,17 @@ class PreparedBatch:
     articles: list[Article]
     problems: list[ReadProblem]
     extractions: dict[str, ExtractionResult]
+    # MinHash signatures and shingle counts of the articles' texts (``dedupe.signatures``), computed here
+    # so the flow's serial deduplication only compares them.
+    signed: tuple[Signature, Counts] | None = None
 
 
-def prepare_batch(documents: Sequence[RawDocument], watchlist: Watchlist | None) -> PreparedBatch:
+def prepare_batch(
+    documents: Sequence[RawDocument], watchlist: Watchlist | None, num_perm: int = DEFAULT_NUM_PERM
+) -> PreparedBatch:
     articles, problems = clean_batch(documents)
-    return PreparedBatch(articles, problems, extract_each(articles, watchlist))
+    signed = signatures([a.text for a in articles], num_perm)
+    return PreparedBatch(articles, problems, extract_each(articles, watchlist), signed)
 
 
 def clean_batch(documents: Sequence[RawDocument]) -> tuple[list[Article], list[ReadProblem]]:

@@ -29,7 +29,9 @@ from pipeline.models import Article, DedupeResult, DuplicateLink
 __all__ = [
     "DEFAULT_NUM_PERM",
     "SHINGLE_WORDS",
+    "Counts",
     "Deduplicator",
+    "Signature",
     "shingle_hashes",
     "signature",
     "signature_bytes",
@@ -59,7 +61,8 @@ _hash_word = xxhash.xxh3_64_intdigest
 
 _UInt32s = npt.NDArray[np.uint32]
 Signature = _UInt32s  # num_perm uint32 (one row per text when batched)
-_Counts = npt.NDArray[np.intp]
+Counts = npt.NDArray[np.intp]  # shingles per text
+_Counts = Counts
 
 
 def _permutations(num_perm: int) -> tuple[_UInt32s, _UInt32s]:
@@ -227,13 +230,20 @@ class Deduplicator:
         """The signature of a canonical article seen by this deduplicator (None for texts too short)."""
         return self._signatures.get(article_id)
 
-    def process(self, articles: Sequence[Article]) -> DedupeResult:
+    def process(
+        self, articles: Sequence[Article], signed: tuple[Signature, _Counts] | None = None
+    ) -> DedupeResult:
         """Split a batch into canonical articles and duplicates (article, link), in input order.
 
         An article whose ``article_id`` is already known (the same document with the same text, stored
         before or earlier in the batch) is left out of both: it is not a copy, it is the same article.
+        ``signed`` is ``signatures()`` of the articles' texts when a worker computed it already (the
+        flow's serial part then only compares); one of another shape is recomputed.
         """
-        sigs, counts = signatures([a.text for a in articles], self.num_perm)
+        expected = (len(articles), self.num_perm)
+        if signed is None or signed[0].shape != expected or len(signed[1]) != len(articles):
+            signed = signatures([a.text for a in articles], self.num_perm)
+        sigs, counts = signed
         canonical: list[Article] = []
         duplicates: list[tuple[Article, DuplicateLink]] = []
         for article, sig, count in zip(articles, sigs, counts, strict=True):
