@@ -60,8 +60,9 @@ def _setup_logging(verbose: bool = False) -> None:
         handlers=[RichHandler(console=err, show_path=False, show_time=False)],
         force=True,
     )
-    logging.getLogger("pipeline").setLevel(logging.INFO)
-    logging.getLogger("flows").setLevel(logging.INFO)
+    # Problems (a skipped file, a failed source) are warnings and always show; progress needs -v.
+    for name in ("pipeline", "flows"):
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 def _local_prefect(home: Path) -> None:
