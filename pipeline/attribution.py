@@ -248,16 +248,17 @@ class _SentenceReader:
                     # "Humphrey, who calls Trump a “sociopath,” said …": the main verb wins
                     found[earlier] = result
             i += 1
-        if not found:
-            fallback = self._fallback()
-            if fallback is not None:
-                found.append(fallback)
+        fallback = self._fallback(found)
+        if fallback is not None and fallback.speaker not in taken_speakers:
+            found.append(fallback)
         return found
 
-    def _fallback(self) -> _Found | None:
+    def _fallback(self, found: list[_Found]) -> _Found | None:
         """A cue no shape explained: the subject of its clause, with low confidence."""
         for c in range(1, self.n):
             low = self.tok.lower[c]
+            if any(f.cue[0] <= c < f.cue[1] or f.content[0] <= c < f.content[1] for f in found):
+                continue
             if low not in self.lex.forms or self.in_quote[c] or not self.tok.text[c].islower():
                 continue
             if self.tok.lower[c - 1] in self.words["determiners"] or self.tok.lower[c - 1] in _NOT_ACTIVE:
