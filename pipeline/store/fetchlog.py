@@ -5,7 +5,7 @@ Bulk inserts from Arrow tables in one transaction per batch (never ``executemany
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from pipeline.fetch import CacheEntry, FetchBatch, FetchLogEntry, SourceSummary
 from pipeline.sqlfiles import query
+from pipeline.store.write import insert_rows
 
 __all__ = ["SourceStatus", "load_http_cache", "save_cache_updates", "save_fetch_batch", "source_statuses"]
 
@@ -76,20 +77,10 @@ class SourceStatus:
     updated_at: datetime
 
 
-def _insert(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    table_name: str,
-    rows: Sequence[dict[str, Any]],
-    schema: pa.Schema,
-) -> None:
-    if not rows:
-        return
-    con.register(table_name, pa.Table.from_pylist(list(rows), schema=schema))
-    try:
-        con.execute(query(name))
-    finally:
-        con.unregister(table_name)
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("ROLLBACK")
+    for name in ("batch_http_cache", "batch_fetch_log", "batch_source_status"):
+        con.unregister(name)
 
 
 def load_http_cache(con: duckdb.DuckDBPyConnection) -> dict[str, CacheEntry]:
@@ -158,10 +149,10 @@ def save_cache_updates(con: duckdb.DuckDBPyConnection, updates: Iterable[CacheEn
     rows = _cache_rows(updates)
     con.execute("BEGIN TRANSACTION")
     try:
-        _insert(con, "fetch_upsert_cache", "batch_http_cache", rows, _CACHE)
+        insert_rows(con, "fetch_upsert_cache", "batch_http_cache", rows, _CACHE)
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
     return len(rows)
 
@@ -177,8 +168,8 @@ def save_fetch_batch(
     now = datetime.now(UTC).replace(tzinfo=None)
     con.execute("BEGIN TRANSACTION")
     try:
-        _insert(con, "fetch_insert_log", "batch_fetch_log", _log_rows(batch.log), _LOG)
-        _insert(
+        insert_rows(con, "fetch_insert_log", "batch_fetch_log", _log_rows(batch.log), _LOG)
+        insert_rows(
             con,
             "fetch_upsert_source_status",
             "batch_source_status",
@@ -186,10 +177,12 @@ def save_fetch_batch(
             _STATUS,
         )
         if include_cache:
-            _insert(con, "fetch_upsert_cache", "batch_http_cache", _cache_rows(batch.cache_updates), _CACHE)
+            insert_rows(
+                con, "fetch_upsert_cache", "batch_http_cache", _cache_rows(batch.cache_updates), _CACHE
+            )
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
 
 

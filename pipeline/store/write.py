@@ -119,19 +119,21 @@ def _rows_to_table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Tabl
     return pa.Table.from_pylist(list(rows), schema=schema)
 
 
-def _insert(
+def insert_rows(
     con: duckdb.DuckDBPyConnection,
     name: str,
     table_name: str,
     rows: Sequence[dict[str, Any]],
     schema: pa.Schema,
 ) -> int:
-    """Run the named query with ``rows`` visible as ``table_name``; return the number of rows inserted."""
+    """Run the named query with ``rows`` visible as ``table_name``; return the number of rows inserted.
+
+    One Arrow table per call, never a row per statement. On failure the table stays registered:
+    DuckDB refuses to unregister inside an aborted transaction, so the caller's rollback unregisters it.
+    """
     if not rows:
         return 0
     con.register(table_name, _rows_to_table(rows, schema))
-    # On failure the table stays registered: DuckDB refuses to unregister inside an aborted
-    # transaction, so _rollback unregisters it after the ROLLBACK.
     result = con.execute(query(name)).fetchone()
     con.unregister(table_name)
     return int(result[0]) if result else 0
@@ -283,24 +285,28 @@ def save_batch(
     counts: dict[str, int] = {}
     con.execute("BEGIN TRANSACTION")
     try:
-        counts["sources"] = _insert(con, "store_insert_sources", "batch_sources", sources, _SOURCES)
-        counts["articles"] = _insert(con, "store_insert_articles", "batch_articles", article_rows, _ARTICLES)
-        counts["sentences"] = _insert(
+        counts["sources"] = insert_rows(con, "store_insert_sources", "batch_sources", sources, _SOURCES)
+        counts["articles"] = insert_rows(
+            con, "store_insert_articles", "batch_articles", article_rows, _ARTICLES
+        )
+        counts["sentences"] = insert_rows(
             con, "store_insert_sentences", "batch_sentences", sentence_rows, _SENTENCES
         )
-        counts["claims"] = _insert(con, "store_insert_claims", "batch_claims", claim_rows, _CLAIMS)
-        counts["claim_occurrences"] = _insert(
+        counts["claims"] = insert_rows(con, "store_insert_claims", "batch_claims", claim_rows, _CLAIMS)
+        counts["claim_occurrences"] = insert_rows(
             con, "store_insert_occurrences", "batch_occurrences", occurrence_rows, _OCCURRENCES
         )
-        counts["duplicates"] = _insert(
+        counts["duplicates"] = insert_rows(
             con, "store_insert_duplicates", "batch_duplicates", duplicate_rows, _DUPLICATES
         )
         # After this batch's own occurrences, so a copy of an article in the same batch finds them.
-        counts["claim_occurrences"] += _insert(
+        counts["claim_occurrences"] += insert_rows(
             con, "store_insert_duplicate_occurrences", "batch_duplicates", duplicate_rows, _DUPLICATES
         )
-        counts["actors"] = _insert(con, "store_insert_discovered_actors", "batch_actors", actor_rows, _ACTORS)
-        counts["aliases"] = _insert(
+        counts["actors"] = insert_rows(
+            con, "store_insert_discovered_actors", "batch_actors", actor_rows, _ACTORS
+        )
+        counts["aliases"] = insert_rows(
             con, "store_insert_alias_candidates", "batch_aliases", alias_rows, _ALIASES
         )
         con.execute("COMMIT")
@@ -361,13 +367,13 @@ def save_watchlist(
     counts: dict[str, int] = {}
     con.execute("BEGIN TRANSACTION")
     try:
-        counts["actors"] = _insert(
+        counts["actors"] = insert_rows(
             con, "store_upsert_watchlist_actors", "batch_actors", list(actor_rows.values()), _ACTORS
         )
-        counts["aliases"] = _insert(
+        counts["aliases"] = insert_rows(
             con, "store_upsert_watchlist_aliases", "batch_aliases", list(alias_rows.values()), _ALIASES
         )
-        counts["topics"] = _insert(
+        counts["topics"] = insert_rows(
             con, "store_upsert_topics", "batch_topics", list(topic_rows.values()), _TOPICS
         )
         con.execute("COMMIT")
