@@ -324,38 +324,33 @@ class Fetcher:
 
     # -- one URL -------------------------------------------------------------------------------------
 
+    def _not_requested(
+        self, url: str, source: str | None, kind: FetchKind, outcome: str, why: str
+    ) -> Fetched:
+        """A URL given up before any request (refused address, robots.txt): logged, then failed."""
+        index = self._record(
+            url=url,
+            source=source,
+            kind=kind,
+            outcome=outcome,
+            status=None,
+            bytes=0,
+            duration_ms=0,
+            error=why,
+            attempt=0,
+        )
+        return Fetched(url=url, outcome="failed", error=why, log_index=index)
+
     def fetch(self, url: str, *, source: str | None, kind: FetchKind, use_cache: bool = True) -> Fetched:
         """GET ``url`` with checks, retries and the conditional headers of its cache entry."""
         refusal = address_refusal(url, allow_private=self.settings.http_allow_private)
         if refusal:  # before robots.txt: a refused host gets no request at all
-            index = self._record(
-                url=url,
-                source=source,
-                kind=kind,
-                outcome="refused",
-                status=None,
-                bytes=0,
-                duration_ms=0,
-                error=refusal,
-                attempt=0,
-            )
-            return Fetched(url=url, outcome="failed", error=refusal, log_index=index)
+            return self._not_requested(url, source, kind, "refused", refusal)
         blocked = (
             self.robots_refusal(url, source) if kind == "page" and self.settings.respect_robots else None
         )
         if blocked:
-            index = self._record(
-                url=url,
-                source=source,
-                kind=kind,
-                outcome="disallowed",
-                status=None,
-                bytes=0,
-                duration_ms=0,
-                error=blocked,
-                attempt=0,
-            )
-            return Fetched(url=url, outcome="failed", error=blocked, log_index=index)
+            return self._not_requested(url, source, kind, "disallowed", blocked)
         cached = self._cache.get(url) if use_cache else None
         headers: dict[str, str] = {}
         if cached and cached.etag:
