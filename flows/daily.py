@@ -159,7 +159,13 @@ def write_digests(
     with writer(db, retries=settings.lock_retries) as con:
         aliases = actor_aliases(con)
         for day in days:
-            digest = build_digest(con, day, min_confidence=settings.min_confidence, aliases=aliases)
+            digest = build_digest(
+                con,
+                day,
+                min_confidence=settings.min_confidence,
+                aliases=aliases,
+                contradiction_window_days=settings.contradiction_window_days,
+            )
             markdown, html = render_markdown(digest), render_html(digest)
             md_path = settings.digest_dir / f"{day.isoformat()}.md"
             md_path.write_text(markdown, encoding="utf-8")

@@ -293,7 +293,14 @@ def digest(
             days = wanted or days_with_articles(con)
             aliases = actor_aliases(con)
             digests = [
-                build_digest(con, d, min_confidence=settings.min_confidence, aliases=aliases) for d in days
+                build_digest(
+                    con,
+                    d,
+                    min_confidence=settings.min_confidence,
+                    aliases=aliases,
+                    contradiction_window_days=settings.contradiction_window_days,
+                )
+                for d in days
             ]
     except (FileNotFoundError, StoreLockedError) as exc:
         err.print(f"[red]{exc}[/red]")

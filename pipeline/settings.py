@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     batch_size: int = Field(200, ge=1, description="articles per Prefect task run")
     near_duplicate_threshold: float = Field(0.8, gt=0, le=1, description="MinHash Jaccard for near-dups")
     min_confidence: float = Field(0.5, ge=0, le=1, description="claims below this stay out of the digest")
+    contradiction_window_days: int = Field(
+        0, ge=0, description="days apart two sources' claims may be and still contradict (0: same day)"
+    )
     task_runner: Literal["threads", "processes", "dask"] = Field(
         "processes", description="threads, processes (CPU stages on a process pool) or dask"
     )
