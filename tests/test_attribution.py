@@ -7,7 +7,7 @@ import pytest
 from pipeline.attribution import find_attributions, load_cue_lexicon
 from pipeline.models import Article, Attribution
 from pipeline.sentences import split_sentences
-from tests.conftest import SAMPLE
+from tests.conftest import FIXTURES, SAMPLE
 
 
 def article(text: str, doc: str = "test.txt") -> Article:
@@ -303,3 +303,47 @@ def test_channel_of_a_statement_is_kept_in_via(
     item = next(a for a in attributions(sentence) if a.speaker_text == speaker)
     assert item.via == via
     assert item.content.startswith(content_start)
+
+
+def _gold_attributions(ann: str, text: str) -> list[tuple[str, str]]:
+    """(source, content) pairs of a brat standoff file: T spans linked by E lines."""
+    spans: dict[str, str] = {}
+    pairs: list[tuple[str, str]] = []
+    for line in ann.splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            offsets = [int(x) for x in parts[1].replace(";", " ").split()[1:]]
+            spans[parts[0]] = " ".join(text[offsets[i] : offsets[i + 1]] for i in range(0, len(offsets), 2))
+        elif line.startswith("E") and len(parts) >= 2:
+            roles = dict(role.split(":", 1) for role in parts[1].split())
+            content = spans.get(roles.get("Content", ""), "")
+            if content.strip():
+                pairs.append((spans.get(roles.get("Source", ""), ""), content))
+    return pairs
+
+
+def test_hand_annotated_polnear_article() -> None:
+    """Most of the annotated attributions of one PolNeAR train article are found with their source."""
+    folder = FIXTURES / "attribution"
+    text = (folder / "usa-today_2016-02-11_sanders-faces-test-on-appeal-to-.txt").read_text(encoding="utf-8")
+    ann = next(folder.glob("usa-today_2016-02-11_sanders-faces-test-on-appeal-to-_*.ann")).read_text("utf-8")
+    gold = _gold_attributions(ann, text)
+    assert len(gold) == 10
+    doc = article(text)
+    found = find_attributions(doc)
+    evidence = []
+    for item in found:
+        indexes = (item.sentence_index, *item.extra_sentence_indexes)
+        span = text[doc.sentences[min(indexes)].start : doc.sentences[max(indexes)].end]
+        evidence.append((span, f"{item.speaker_text} {item.speaker_resolved or ''}".lower()))
+    hits = 0
+    for source, content in gold:
+        source_words = set(source.lower().replace(",", " ").split())
+        pronoun = not source_words or source_words <= {"he", "she", "they", "it", "we", "i"}
+        hits += any(
+            content[:30] in span and (pronoun or source_words & set(speaker.split()))
+            for span, speaker in evidence
+        )
+    assert hits >= 7, (hits, [(a.speaker_text, a.cue) for a in found])
+    speakers = {a.speaker_text for a in found}
+    assert "Robert Oldendick" in speakers
