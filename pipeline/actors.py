@@ -238,9 +238,10 @@ def is_media(text: str) -> bool:
     heads, outlets = _media()
     if norms[-1] in heads or norms in outlets:
         return True
-    return (
-        any(norms[i : i + len(o)] == o for o in outlets for i in range(len(norms) - len(o) + 1))
-        and len(norms) <= 5
+    # An outlet inside a short description ("the Times of Israel's reporter"): every slice of five words
+    # or fewer looked up in the set, not every outlet compared at every position.
+    return len(norms) <= 5 and any(
+        norms[i:j] in outlets for i in range(len(norms)) for j in range(i + 1, len(norms) + 1)
     )
 
 

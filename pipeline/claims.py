@@ -339,7 +339,15 @@ class _SentenceView:
     cues: list[Cue]
     topics: list[tuple[int, int, str]]  # (first token, last token, topic key)
     headline: bool
-    title_case: bool = False  # "Trump Threatens to Block Bridge": capitals say nothing about names
+    _title_case: bool | None = None
+
+    @property
+    def title_case(self) -> bool:
+        """ "Trump Threatens to Block Bridge": capitals say nothing about names. Worked out when first
+        asked: most sentences never need it."""
+        if self._title_case is None:
+            self._title_case = _title_case(self.tokens)
+        return self._title_case
 
 
 class ClaimExtractor:
@@ -464,7 +472,6 @@ class ClaimExtractor:
             cues,
             topics,
             headline and "\n" not in sentence.text,
-            _title_case(tokens),
         )
 
     def _topic_spans(self, tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
