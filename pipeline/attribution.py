@@ -257,9 +257,9 @@ class _SentenceReader:
         """A cue no shape explained: the subject of its clause, with low confidence."""
         for c in range(1, self.n):
             low = self.tok.lower[c]
-            if any(f.cue[0] <= c < f.cue[1] or f.content[0] <= c < f.content[1] for f in found):
-                continue
             if low not in self.lex.forms or self.in_quote[c] or not self.tok.text[c].islower():
+                continue
+            if any(f.cue[0] <= c < f.cue[1] or f.content[0] <= c < f.content[1] for f in found):
                 continue
             if self.tok.lower[c - 1] in self.words["determiners"] or self.tok.lower[c - 1] in _NOT_ACTIVE:
                 continue  # a noun ("the report", "Biden’s remark") or a passive ("could be considered")
@@ -1060,11 +1060,14 @@ def _surnames(article: Article) -> frozenset[str]:
     return names
 
 
+_CAPITALISED = re.compile(r"(?:^|(?<=\s))[A-Z]")
+_WORD_START = re.compile(r"(?:^|(?<=\s))\S")
+
+
 def _collect_surnames(article: Article) -> frozenset[str]:
     names: set[str] = set()
     for sentence in article.sentences:
-        words = sentence.text.split()
-        if sum(word[:1].isupper() for word in words) > 0.5 * len(words):
+        if len(_CAPITALISED.findall(sentence.text)) > 0.5 * len(_WORD_START.findall(sentence.text)):
             continue  # a title-case headline: its capitals are not names
         names.update(match.group(0).split()[-1] for match in _NAME_RUN.finditer(sentence.text))
     return frozenset(names)
