@@ -568,7 +568,7 @@ class _SentenceReader:
             return False
         if low in self.words["subordinators"] or low in self.words["auxiliaries"]:
             return low in ("that",) and False
-        if low in self.words["prepositions"]:
+        if low in self.words["prepositions"] or low in self.words["verbs"]:
             return False
         return not self._is_adverb(i) or word[0].isupper()
 
