@@ -460,20 +460,7 @@ class _SentenceReader:
         direct = speaker[0] > 0 and self.tok.text[speaker[0] - 1] in _CLOSE_QUOTES | _TOGGLE_QUOTES
         if not (direct and speaker[1] - speaker[0] <= 6) and not self._plausible_speaker(*speaker):
             return None
-        after_cue = cue[1]
-        if lemma == "tell" and after_cue < self.n and not self._is_quote(after_cue):
-            # "told reporters the deal was dead", "told the Times of Israel that": the addressee is not
-            # content
-            addressee = after_cue + 1 if self.tok.lower[after_cue] in ("the", "a", "an") else after_cue
-            if addressee < self.n and self._is_capital(addressee):
-                while addressee < self.n and (
-                    self._is_capital(addressee) or self.tok.lower[addressee] == "of"
-                ):
-                    addressee += 1
-            else:
-                addressee += 1
-            if addressee <= after_cue + 6:
-                after_cue = addressee
+        after_cue = self._past_addressee(cue[1]) if lemma == "tell" else cue[1]
         content = self._content(after_cue, speaker[0])
         if content is None:
             return None
@@ -481,6 +468,18 @@ class _SentenceReader:
             content = (0, self.n)  # "Hamas, the source said, is insisting on guarantees …"
         confidence = self._confidence(kind, speaker) - (0.2 if relative else 0.0)
         return _Found(speaker, cue, content, self._kind(content, kind), round(confidence, 2))
+
+    def _past_addressee(self, after_cue: int) -> int:
+        """The token after the addressee of "told": "told reporters that …", "told the Times of Israel …"."""
+        if after_cue >= self.n or self._is_quote(after_cue):
+            return after_cue
+        addressee = after_cue + 1 if self.tok.lower[after_cue] in ("the", "a", "an") else after_cue
+        if addressee < self.n and self._is_capital(addressee):
+            while addressee < self.n and (self._is_capital(addressee) or self.tok.lower[addressee] == "of"):
+                addressee += 1
+        else:
+            addressee += 1
+        return addressee if addressee <= after_cue + 6 else after_cue
 
     def _parenthetical(self, speaker: tuple[int, int], cue: tuple[int, int]) -> bool:
         before = speaker[0] >= 2 and self.tok.text[speaker[0] - 1] == ","
@@ -531,17 +530,36 @@ class _SentenceReader:
         return _Found((first, last), (c, c + 1), content, self._kind(content, kind), 0.85)
 
     def _participle(self, c: int) -> _Found | None:
-        # ", saying …": the speaker is the subject of the main clause, found from the sentence start.
-        speaker = self._clause_subject(0, c)
+        # ", saying …": the speaker is the subject of the main clause: the last comma segment before the
+        # participle that reads "noun phrase + verb" ("Speaking in Salem, New Hampshire, Trump went after
+        # Bush, calling him …"), else the first noun phrase of the sentence.
+        speaker = self._segment_subject(c) or self._clause_subject(0, c)
         if speaker is None:
             return None
-        content = self._content(c + 1, speaker[0])
+        lemma, kind = self.lex.forms[self.tok.lower[c]]
+        content = self._content(self._past_addressee(c + 1) if lemma == "tell" else c + 1, speaker[0])
         if content is None:
             return None
-        kind = self.lex.forms[self.tok.lower[c]][1]
         return _Found(
             speaker, (c, c + 1), content, self._kind(content, kind), self._confidence(kind, speaker) - 0.1
         )
+
+    def _segment_subject(self, c: int) -> tuple[int, int] | None:
+        starts = [0] + [i + 1 for i in range(c) if self.tok.text[i] == "," and not self.in_quote[i]]
+        for start in reversed(starts):
+            if start >= c - 1:
+                continue
+            while start < c and self._is(start, "discourse"):
+                start += 1
+            if start >= c or not (self._is_capital(start) or self._is(start, "determiners")):
+                continue
+            last = self._np_forward(start)
+            if last <= start or last >= c:
+                continue
+            follower = self.tok.text[last]
+            if follower[0].isalpha() and follower.islower() and not self._is(last, "prepositions"):
+                return (start, last) if self._plausible_speaker(start, last) else None
+        return None
 
     def _passive(self, c: int, lemma: str, kind: str) -> _Found | None:
         if c + 1 < self.n and self.tok.lower[c + 1] == "by":
@@ -611,6 +629,8 @@ class _SentenceReader:
         low = self.tok.lower[i]
         if low != self.tok.text[i] or not low.endswith(("ed", "s")) or low.endswith(("ss", "us")):
             return False
+        if low in self.words["speaker_nouns"] or low in self.words["group_heads"]:
+            return False  # "Israeli officials", "Palestinian sources"
         previous = self.tok.lower[i - 1]
         after_word = self.tok.text[i - 1][0].isalpha()
         if low.endswith("ed") and previous not in self.words["determiners"] and after_word:
