@@ -208,7 +208,14 @@ def task_runner_for(settings: Settings) -> TaskRunner[Any]:
         if settings.dask_address:
             return DaskTaskRunner(address=settings.dask_address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": settings.workers})
-    return ThreadPoolTaskRunner(max_workers=settings.workers)
+    # With processes, a task thread only waits on the pool: one per batch of the window.
+    threads = _window(settings) if settings.task_runner == "processes" else settings.workers
+    return ThreadPoolTaskRunner(max_workers=threads)
+
+
+def _window(settings: Settings) -> int:
+    """Batches prepared ahead of the one being deduplicated and stored."""
+    return 2 * settings.workers
 
 
 class _Pending(Protocol[T_co]):
@@ -305,9 +312,18 @@ def _ingest(
     db = str(settings.db)
     with writer(db, retries=settings.lock_retries) as con:
         known_raw = known_raw_hashes(con)
-        deduplicator = Deduplicator(threshold=settings.near_duplicate_threshold)
-        for article_id, content_hash, canonical_url, signature, published in known_dedupe_state(con):
-            deduplicator.add_known(article_id, content_hash, canonical_url, signature, published)
+    seeded: list[Deduplicator] = []
+
+    def deduplicator() -> Deduplicator:
+        """Seeded with what the store holds when the first new batch needs it: a run with nothing new
+        (most of a re-run's documents are skipped by their raw hash) never loads every signature."""
+        if not seeded:
+            seeded.append(Deduplicator(threshold=settings.near_duplicate_threshold))
+            with writer(db, retries=settings.lock_retries) as con:
+                for article_id, content_hash, canonical_url, signature, published in known_dedupe_state(con):
+                    seeded[0].add_known(article_id, content_hash, canonical_url, signature, published)
+        return seeded[0]
+
     totals = _empty_totals()
     in_flight: deque[tuple[list[RawDocument], _Pending[batch_stage.PreparedBatch]]] = deque()
     # The store write of one batch (mostly waiting on DuckDB's file I/O, which frees the GIL) overlaps
@@ -338,12 +354,13 @@ def _ingest(
     ) -> None:
         prepared = future.result()
         totals["problems"].extend(prepared.problems)
-        result = deduplicator.process(prepared.articles, prepared.signed)
+        dedupe = deduplicator()
+        result = dedupe.process(prepared.articles, prepared.signed)
         canonical = list(result.canonical)
         extraction = batch_stage.merge_extractions(
             prepared.extractions[a.article_id] for a in canonical if a.article_id in prepared.extractions
         )
-        signatures = {a.article_id: deduplicator.signature_bytes(a.article_id) for a in canonical}
+        signatures = {a.article_id: dedupe.signature_bytes(a.article_id) for a in canonical}
         job = _StoreJob(
             canonical,
             list(result.duplicates),
@@ -393,8 +410,9 @@ def _ingest_loop(
         totals["problems"].extend(intake.problems)
         if intake.documents:
             in_flight.append((intake.documents, prepare(intake.documents, watchlist)))
-        # A bounded window: the workers stay busy and memory holds a few batches, never the corpus.
-        while len(in_flight) > settings.workers:
+        # A bounded window: memory holds a few batches, never the corpus, and each worker has a batch
+        # queued behind the one it works on, so it never waits while a task run's states are recorded.
+        while len(in_flight) > _window(settings):
             finish(*in_flight.popleft())
     while in_flight:
         finish(*in_flight.popleft())
