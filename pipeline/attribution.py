@@ -158,6 +158,7 @@ class _Found:
     confidence: float
     via: str | None = None
     nominal: bool = False  # a possessed noun of saying ("Trump’s claim"), not a verb
+    relative: bool = False  # read from a relative clause ("Ted Cruz, who said …")
 
 
 class _SentenceReader:
@@ -173,6 +174,7 @@ class _SentenceReader:
         self.headline = headline
         self.in_quote = self._quote_state(starts_in_quote)
         self.loose_subject = False
+        self.found_so_far: list[_Found] = []
         words = [t for t in tokens.text if t[0].isalpha()]
         # Title case ("Clinton Campaign Manager Laughs, Evades Reporter’s Question"): capitals say nothing.
         self.title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
@@ -222,6 +224,7 @@ class _SentenceReader:
     # --- the main loop --------------------------------------------------------------------------------
     def read(self) -> list[_Found]:
         found: list[_Found] = []
+        self.found_so_far = found
         taken_speakers: dict[tuple[int, int], int] = {}  # speaker span → its attribution in ``found``
         colon = self._colon_speaker()
         if colon is not None:
@@ -244,7 +247,7 @@ class _SentenceReader:
                 if earlier is None:
                     taken_speakers[result.speaker] = len(found)
                     found.append(result)
-                elif result.confidence > found[earlier].confidence:
+                elif found[earlier].relative and not result.relative:
                     # "Humphrey, who calls Trump a “sociopath,” said …": the main verb wins
                     found[earlier] = result
             i += 1
@@ -323,10 +326,17 @@ class _SentenceReader:
         last = self._np_forward(first)
         if last <= first:
             return None
+        after = last
+        if after < self.n and self.tok.lower[after] in ("who", "which", "that"):
+            # "According to an Israeli source who spoke to Haaretz, negotiations …"
+            while after < self.n and self.tok.text[after] != ",":
+                after += 1
         if i > 0 and not self._is_punct(i - 1):
             content = (0, i)
         else:
-            content = (last + 1, self.n) if last < self.n and self.tok.text[last] == "," else (last, self.n)
+            content = (
+                (after + 1, self.n) if after < self.n and self.tok.text[after] == "," else (after, self.n)
+            )
         if content[1] - content[0] < 2:
             content = (0, i)
         return _Found((first, last), (i, i + 2), content, "according", 0.8)
@@ -358,8 +368,11 @@ class _SentenceReader:
         lemma, kind = self.lex.forms[low]
         prev = self.tok.lower[c - 1] if c > 0 else ""
         pronoun_quantifier = (
-            prev in _QUANTIFIERS and kind in ("speech", "cognition") and not low.endswith("s")
-        )
+            prev in _QUANTIFIERS
+            and kind in ("speech", "cognition")
+            and not low.endswith("s")
+            and not (c >= 2 and (self._is(c - 2, "prepositions") or self._is(c - 2, "determiners")))
+        )  # "some say", but not "with some requested amendments"
         if prev in self.words["determiners"] and prev != "that" and not pronoun_quantifier:
             return None  # "the report", "his claims": a noun (but "some say", "many believe")
         if prev in ("’s", "'s") and not (c >= 2 and self.tok.lower[c - 2] in self.words["pronouns"]):
@@ -438,7 +451,10 @@ class _SentenceReader:
         if j < 0:
             return None
         word = self.tok.text[j]
-        if word == "," and not self._closing_quote_before(j):
+        shared = self._shared_subject(j) if word == "," else None
+        if shared is not None:
+            speaker = shared  # "Hamas rejects US accusations, reaffirms commitment …": one subject, two verbs
+        elif word == "," and not self._closing_quote_before(j):
             speaker = self._appositive_subject(j)
         elif word in ("”", "''", '"') and j > 0 and self.tok.text[j - 1] == "," and self._opened_in_clause(j):
             speaker = self._appositive_subject(j - 1)  # "Humphrey, who calls Trump a “sociopath,” said"
@@ -467,7 +483,9 @@ class _SentenceReader:
         if self._parenthetical(speaker, cue):
             content = (0, self.n)  # "Hamas, the source said, is insisting on guarantees …"
         confidence = self._confidence(kind, speaker) - (0.2 if relative else 0.0)
-        return _Found(speaker, cue, content, self._kind(content, kind), round(confidence, 2))
+        return _Found(
+            speaker, cue, content, self._kind(content, kind), round(confidence, 2), relative=relative
+        )
 
     def _past_addressee(self, after_cue: int) -> int:
         """The token after the addressee of "told": "told reporters that …", "told the Times of Israel …"."""
@@ -484,6 +502,16 @@ class _SentenceReader:
     def _parenthetical(self, speaker: tuple[int, int], cue: tuple[int, int]) -> bool:
         before = speaker[0] >= 2 and self.tok.text[speaker[0] - 1] == ","
         return before and cue[1] < self.n - 2 and self.tok.text[cue[1]] == ","
+
+    def _shared_subject(self, comma: int) -> tuple[int, int] | None:
+        """The subject of a verb found just before ``comma`` (subject before its cue, same clause)."""
+        for earlier in reversed(self.found_so_far):
+            if earlier.speaker[1] <= earlier.cue[0] < comma and comma - earlier.cue[1] <= 12:
+                between = range(earlier.cue[1], comma)
+                if not any(self.tok.text[i] in (",", ";", ":") or self._is_quote(i) for i in between):
+                    return earlier.speaker
+            break
+        return None
 
     def _opened_in_clause(self, j: int) -> bool:
         """Whether the quote closed at ``j`` opened after the clause began (a quoted word, not a quote)."""
@@ -505,6 +533,10 @@ class _SentenceReader:
             self._is(first, "pronouns") and self.tok.lower[first] not in ("he", "she", "they")
         ):
             return None
+        opener = self.tok.text[first]
+        countable = self._is(first, "determiners") or opener.lower() in _QUANTIFIERS | _NUMBER_WORDS
+        if not (opener[0].isupper() or opener[0].isdigit() or countable):
+            return None  # "…, reaffirms commitment to talks": an object, not an inverted speaker
         last = self._np_forward(first)
         if last <= first:
             return None
@@ -530,6 +562,14 @@ class _SentenceReader:
         return _Found((first, last), (c, c + 1), content, self._kind(content, kind), 0.85)
 
     def _participle(self, c: int) -> _Found | None:
+        aside_end = c + 1
+        while aside_end < self.n and self.tok.text[aside_end] != ",":
+            aside_end += 1
+        after = aside_end + 1
+        while after < self.n and self._is_adverb(after):
+            after += 1
+        if after < self.n and self.tok.lower[after] in self.lex.forms and self.tok.text[after].islower():
+            return None  # "The official, speaking to the Times of Israel, claimed …": the main verb speaks
         # ", saying …": the speaker is the subject of the main clause: the last comma segment before the
         # participle that reads "noun phrase + verb" ("Speaking in Salem, New Hampshire, Trump went after
         # Bush, calling him …"), else the first noun phrase of the sentence.
@@ -848,6 +888,9 @@ def find_attributions(article: Article) -> tuple[Attribution, ...]:
     return tuple(results)
 
 
+_NUMBER_WORDS = frozenset(
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "hundreds"]
+)
 _QUANTIFIERS = frozenset({"some", "many", "most", "few", "others", "all", "both", "several"})
 _NOT_ACTIVE = frozenset({"’s", "'s", "be", "been", "being", "is", "are", "was", "were"})
 _CONTENT_EDGE = frozenset(_QUOTES | {",", ";", ":", ".", "—", "–"})
