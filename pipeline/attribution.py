@@ -452,6 +452,7 @@ class _SentenceReader:
             return None
         word = self.tok.text[j]
         shared = self._shared_subject(j) if word == "," else None
+        speaker: tuple[int, int] | None
         if shared is not None:
             speaker = shared  # "Hamas rejects US accusations, reaffirms commitment …": one subject, two verbs
         elif word == "," and not self._closing_quote_before(j):
