@@ -171,6 +171,8 @@ def test_ingest_without_watchlist_discovers_speakers(prefect_harness: None, tmp_
     assert result.exit_code == 0, result.output
     with reader(tmp_path / "open.duckdb") as con:
         statuses = dict(con.execute("SELECT status, count(*) FROM actors GROUP BY status").fetchall())
-        named = {r[0] for r in con.execute("SELECT actor FROM claims UNION SELECT speaker FROM claims").fetchall()}
+        named = {
+            r[0] for r in con.execute("SELECT actor FROM claims UNION SELECT speaker FROM claims").fetchall()
+        }
     assert statuses.get("discovered", 0) > 0 and "canonical" not in statuses
     assert {"Basem Naim", "Benjamin Netanyahu", "Israel", "Hamas"} <= named
