@@ -80,9 +80,11 @@ def _cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def _proc_tree() -> list[tuple[int, int, str]]:
-    """(pid, RSS bytes, command line) of this process and all its descendants (Linux /proc)."""
+def _proc_tree() -> list[tuple[int, int, str, float]]:
+    """(pid, RSS bytes, command line, CPU seconds) of this process and its descendants (Linux /proc)."""
     parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    ticks = os.sysconf("SC_CLK_TCK")
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -90,6 +92,7 @@ def _proc_tree() -> list[tuple[int, int, str]]:
             with open(f"/proc/{entry.name}/stat", "rb") as f:
                 fields = f.read().rsplit(b")", 1)[1].split()
             parents[int(entry.name)] = int(fields[1])
+            cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
         except (OSError, IndexError, ValueError):
             continue
     tree = {os.getpid()}
@@ -110,7 +113,7 @@ def _proc_tree() -> list[tuple[int, int, str]]:
                 cmd = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
         except (OSError, IndexError, ValueError):
             continue
-        rows.append((pid, rss, cmd))
+        rows.append((pid, rss, cmd, cpu.get(pid, 0.0)))
     return rows
 
 
@@ -129,18 +132,25 @@ class RssSampler(AbstractContextManager["RssSampler"]):
         self.interval = interval
         self.peak_mb = 0.0
         self.server_peak_mb = 0.0
+        self.server_cpu_s = 0.0  # CPU seconds the Prefect server spent while the block ran
+        self._server_cpu_start: float | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _sample(self) -> None:
         pipeline = server = 0
-        for _pid, rss, cmd in _proc_tree():
+        server_cpu = 0.0
+        for _pid, rss, cmd, cpu in _proc_tree():
             if _is_prefect_server(cmd):
                 server += rss
+                server_cpu += cpu
             else:
                 pipeline += rss
         self.peak_mb = max(self.peak_mb, pipeline / 2**20)
         self.server_peak_mb = max(self.server_peak_mb, server / 2**20)
+        if self._server_cpu_start is None:
+            self._server_cpu_start = server_cpu
+        self.server_cpu_s = server_cpu - self._server_cpu_start
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -163,6 +173,7 @@ class Timed:
     cpu_s: float
     peak_rss_mb: float = 0.0
     prefect_server_rss_mb: float = 0.0
+    prefect_server_cpu_s: float = 0.0
     result: Any = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -171,6 +182,7 @@ class Timed:
             "cpu_s": round(self.cpu_s, 3),
             "peak_rss_mb": round(self.peak_rss_mb, 1),
             "prefect_server_rss_mb": round(self.prefect_server_rss_mb, 1),
+            "prefect_server_cpu_s": round(self.prefect_server_cpu_s, 2),
         }
 
 
@@ -179,7 +191,7 @@ def timed(work: Callable[[], Any]) -> Timed:
         cpu, wall = _cpu_seconds(), time.perf_counter()
         result = work()
         wall, cpu = time.perf_counter() - wall, _cpu_seconds() - cpu
-    return Timed(wall, cpu, rss.peak_mb, rss.server_peak_mb, result)
+    return Timed(wall, cpu, rss.peak_mb, rss.server_peak_mb, rss.server_cpu_s, result)
 
 
 # ---- the runs -------------------------------------------------------------------------------------
@@ -384,7 +396,8 @@ def part_text(args: argparse.Namespace, tmp: Path, report: Report) -> None:
     }
     report.say(
         f"text   news-2017 {n} articles: flow {first.wall_s:.1f}s ({n / first.wall_s:.0f}/s, "
-        f"cpu {first.cpu_s:.1f}s, peak {first.peak_rss_mb:.0f} MB), plain {plain.wall_s:.1f}s: "
+        f"cpu {first.cpu_s:.1f}s + Prefect server {first.prefect_server_cpu_s:.1f}s, "
+        f"peak {first.peak_rss_mb:.0f} MB), plain {plain.wall_s:.1f}s (cpu {plain.cpu_s:.1f}s): "
         f"Prefect share {section['prefect_share']:.0%}; "
         f"{summary['new_articles']} articles, {summary['new_claims']} claims"
     )
