@@ -251,25 +251,35 @@ class _SentenceReader:
                     # "Humphrey, who calls Trump a “sociopath,” said …": the main verb wins
                     found[earlier] = result
             i += 1
-        fallback = self._fallback(found)
-        if fallback is not None and fallback.speaker not in taken_speakers:
-            found.append(fallback)
+        # every cue no shape explained gets its clause subject as a guess: two clauses, two speakers
+        # ("three-quarters of the voters said …, and more than 4 in 10 said …")
+        start = 1
+        while (fallback := self._fallback(found, start)) is not None:
+            if fallback.speaker not in taken_speakers:
+                taken_speakers[fallback.speaker] = len(found)
+                found.append(fallback)
+            start = fallback.cue[1]
         return found
 
-    def _fallback(self, found: list[_Found]) -> _Found | None:
-        """A cue no shape explained: the subject of its clause, with low confidence."""
-        for c in range(1, self.n):
+    def _fallback(self, found: list[_Found], start: int = 1) -> _Found | None:
+        """The first cue from ``start`` no shape explained: the subject of its clause, low confidence."""
+        for c in range(max(1, start), self.n):
             low = self.tok.lower[c]
             if low not in self.lex.forms or self.in_quote[c] or not self.tok.text[c].islower():
                 continue
-            if any(f.cue[0] <= c < f.cue[1] or f.content[0] <= c < f.content[1] for f in found):
+            clause = self._clause_start(c)
+            coordinated = clause > 1 and self.tok.lower[clause - 1] in _COORDINATORS
+            if any(
+                f.cue[0] <= c < f.cue[1] or (f.content[0] <= c < f.content[1] and not coordinated)
+                for f in found
+            ):
                 continue
             if self.tok.lower[c - 1] in self.words["determiners"] or self.tok.lower[c - 1] in _NOT_ACTIVE:
                 continue  # a noun ("the report", "Biden’s remark") or a passive ("could be considered")
             lemma, kind = self.lex.forms[low]
             if kind == "intent" or lemma in self.words["no_fallback"] or (low != lemma and low.endswith("s")):
                 continue  # noun-like forms ("reports", "points") and weak cues: too often not a source
-            subject = self._clause_subject(self._clause_start(c), c)
+            subject = self._clause_subject(clause, c)
             if subject is None or subject[1] > c or not self._plausible_speaker(*subject):
                 continue
             if any(self.in_quote[i] for i in range(*subject)):
@@ -614,6 +624,9 @@ class _SentenceReader:
                     return _Found((c + 2, last), (c - 1, c + 1), content, "passive", 0.7)
         if lemma == "quote" and c + 2 < self.n and self.tok.lower[c + 1] == "as":
             return self._subject_cue(c - 1, lemma, kind, cue_first=c - 1, cue_last=c + 3)
+        if lemma in self.words["agentless_passives"] and self.n - c > 2 and self.tok.lower[c - 1] != "be":
+            # "The central bank is expected to act in December": an attitude held by someone unnamed
+            return _Found((c - 1, c - 1), (c - 1, c + 1), (0, self.n), "passive", 0.3)
         return None
 
     # --- noun phrases ---------------------------------------------------------------------------------
@@ -893,6 +906,8 @@ _NUMBER_WORDS = frozenset(
     ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "hundreds"]
 )
 _QUANTIFIERS = frozenset({"some", "many", "most", "few", "others", "all", "both", "several"})
+# A clause after these ("…, and more than 4 in 10 said …") is a second statement, not the first one's content.
+_COORDINATORS = frozenset({"and", "but", "while", "whereas", "although", ";"})
 _NOT_ACTIVE = frozenset({"’s", "'s", "be", "been", "being", "is", "are", "was", "were"})
 _CONTENT_EDGE = frozenset(_QUOTES | {",", ";", ":", ".", "—", "–"})
 
@@ -929,6 +944,23 @@ def _extra_sentences(
             if not quote_states[back][0]:
                 break
             back -= 1
+    elif found.kind == "direct" and sentence.text[:1] in _QUOTE_OPENERS and index > 0:
+        # "“A …”¶“B,” Espinoza said.": a paragraph that is only an unattributed quote, just before the
+        # speaker's own quoted paragraph, is theirs too
+        back = index - 1
+        lexicon = load_cue_lexicon()
+        paragraph: list[int] = []
+        if back >= 0 and not _same_paragraph(article, sentences[back], sentence):
+            while back >= 0:
+                paragraph.insert(0, back)
+                if back == 0 or not _same_paragraph(article, sentences[back - 1], sentences[back]):
+                    break
+                back -= 1
+            lead = sentences[paragraph[0]].text
+            lead_start = sentences[paragraph[0]].start
+            whole = article.text[lead_start : sentences[paragraph[-1]].end]
+            if lead[:1] in _QUOTE_OPENERS and not lexicon.mentions_cue(_QUOTED_SPAN.sub(" ", whole)):
+                extra.extend(paragraph)
     forward = index + 1
     if ends_inside:
         while forward < len(sentences) and _same_paragraph(
@@ -944,7 +976,12 @@ def _extra_sentences(
     lexicon = load_cue_lexicon()
     while (
         forward < len(sentences)
-        and _same_paragraph(article, sentences[forward - 1], sentences[forward])
+        and (
+            _same_paragraph(article, sentences[forward - 1], sentences[forward])
+            # news style: a paragraph that is only a quote, after the speaker's quoted paragraph,
+            # goes on with the same speaker ("“A,” Trump said.¶“B …”")
+            or ((extra or found.kind == "direct") and sentences[forward].text[:1] in _QUOTE_OPENERS)
+        )
         and (quote_states[forward][0] or sentences[forward].text[:1] in _QUOTE_OPENERS)
         and not lexicon.mentions_cue(_QUOTED_SPAN.sub(" ", sentences[forward].text))
     ):
@@ -973,6 +1010,8 @@ def _build(
 ) -> Attribution:
     text = article.text
     speaker_first, speaker_last = found.speaker
+    if speaker_first == speaker_last:
+        return _build_unnamed(article, sentence, tokens, found, lexicon)
     while speaker_last - speaker_first > 1 and not tokens.text[speaker_last - 1][0].isalnum():
         speaker_last -= 1  # "Such rhetoric -"
     while speaker_last - speaker_first > 1 and not tokens.text[speaker_first][0].isalnum():
@@ -1011,6 +1050,33 @@ def _build(
         quote=quote,
         via=found.via or _via(text, cue_end, min(speaker_start, cue_start), sentence.end, cue_lemma),
         extra_sentence_indexes=_extra_sentences(article, sentence, found, tokens, quote_states),
+    )
+
+
+UNNAMED_SPEAKER = "(unnamed)"
+
+
+def _build_unnamed(
+    article: Article, sentence: Sentence, tokens: _Tokens, found: _Found, lexicon: CueLexicon
+) -> Attribution:
+    """An attribution with no source in the text ("is expected to", "reportedly"): an empty speaker
+    span at the cue, ``speaker_resolved`` marks the source as unnamed."""
+    cue_start, cue_end = _span(tokens, *found.cue)
+    content_start, content_end = _trim_content(tokens, *found.content)
+    cue_word = tokens.lower[found.cue[1] - 1]
+    return Attribution(
+        sentence_index=sentence.index,
+        speaker_text="",
+        speaker_start=cue_start,
+        speaker_end=cue_start,
+        cue=article.text[cue_start:cue_end],
+        cue_lemma=lexicon.forms.get(cue_word, (cue_word, ""))[0],
+        content=article.text[content_start:content_end],
+        content_start=content_start,
+        content_end=content_end,
+        kind=found.kind,
+        confidence=found.confidence,
+        speaker_resolved=UNNAMED_SPEAKER,
     )
 
 

@@ -347,3 +347,51 @@ def test_hand_annotated_polnear_article() -> None:
     assert hits >= 7, (hits, [(a.speaker_text, a.cue) for a in found])
     speakers = {a.speaker_text for a in found}
     assert "Robert Oldendick" in speakers
+
+
+def test_agentless_passive_has_an_unnamed_speaker_with_low_confidence() -> None:
+    # PolNeAR train: "is expected" is annotated with no source in the text
+    found = only("The embattled French president is expected to run for re-election in 2017.")
+    assert found.speaker_text == ""
+    assert found.speaker_resolved == "(unnamed)"
+    assert found.cue == "is expected"
+    assert found.cue_lemma == "expect"
+    assert found.kind == "passive"
+    assert found.confidence < 0.5
+    assert found.content.startswith("The embattled French president")
+    # after a modal it is an opinion of the writer's, not a reported one
+    assert attributions("Biden’s remark in Pennsylvania could even be considered arrogant.") == ()
+
+
+def test_two_coordinated_clauses_give_two_speakers() -> None:
+    # PolNeAR train: the clause after ", and" is a statement of its own, not the first one's content
+    text = (
+        "Their calls intensified after Wikileaks released hacked internal DNC emails, and party officials "
+        "found they could no longer defend Wasserman Schultz staying in place."
+    )
+    found = {a.speaker_text: a for a in attributions(text)}
+    assert "Wikileaks" in found
+    assert found["party officials"].cue == "defend"
+    assert found["party officials"].confidence < 0.5
+
+
+def test_quote_paragraphs_around_the_attributed_one_share_its_speaker() -> None:
+    # PolNeAR train: a paragraph that is only a quote continues the speaker of the quoted paragraph
+    # before it, and an unattributed quote paragraph just before belongs to the speaker after it.
+    text = (
+        "“I’m very disappointed in the RNC, Republican National Committee,” Trump said.\n\n"
+        '"I’m very disappointed in the RNC because for three debates now the room has been stacked.'
+        ' As an example, I gave two judges who were there."\n\n'
+        "Cruz answered questions later."
+    )
+    found = [a for a in attributions(text) if a.speaker_text == "Trump"]
+    assert len(found) == 1
+    assert found[0].extra_sentence_indexes == (1, 2)
+    text = (
+        '"I am a proven champion for Constitutional governance. I have boldly faced down attacks '
+        'from the Liberal Left."\n\n'
+        "“I will take that same strength of conviction to Washington,” Espinoza said."
+    )
+    found = [a for a in attributions(text) if a.speaker_text == "Espinoza"]
+    assert len(found) == 1
+    assert found[0].extra_sentence_indexes == (0, 1)
