@@ -443,8 +443,12 @@ class _SentenceReader:
         # past-tense speech verbs ("said", "told") make any short determiner phrase a speaker
         self.loose_subject = kind == "speech" and low != lemma and not low.endswith("s")
         j = c - 1
-        while j >= 0 and (self._is(j, "auxiliaries") or self._is_adverb(j) or self.tok.text[j].isdigit()):
-            j -= 1
+        while j >= 0 and (
+            self._is(j, "auxiliaries")
+            or self._is_adverb(j)
+            or (self.tok.text[j].isdigit() and not (j >= 2 and self.tok.lower[j - 1] == "in"))
+        ):
+            j -= 1  # "Hamas on Oct. 5 said", but not the 10 of "six in 10 said"
         if j >= 1 and self.tok.text[j] in ("—", "–", "--") and self.tok.lower[j - 1] not in ("said", "says"):
             # "Democrats — and some Republicans — say": skip the aside between dashes
             opening = j - 1
@@ -654,6 +658,13 @@ class _SentenceReader:
                     start >= 3
                     and self.tok.lower[start - 1] in ("to", "with")
                     and self._is(start - 2, "joiners")
+                ) or (
+                    # a poll share: "six in 10", "nearly three in five"
+                    start >= 2
+                    and start < end
+                    and self.tok.lower[start - 1] == "in"
+                    and _is_number(self.tok.lower[start])
+                    and _is_number(self.tok.lower[start - 2])
                 )
                 if not joined:
                     break
@@ -775,6 +786,8 @@ class _SentenceReader:
         head = self.tok.lower[last - 1]
         if head in self.words["pronouns"] or head in self.words["speaker_nouns"]:
             return True
+        if last - first >= 3 and self.tok.lower[last - 2] == "in" and _is_number(head):
+            return True  # "About three in 10 said"
         if any(self._is_capital(i) for i in range(first, last)):
             return True
         if self.loose_subject and self.tok.lower[first] in self.words["determiners"] and last - first <= 5:
@@ -908,6 +921,10 @@ _NUMBER_WORDS = frozenset(
 _QUANTIFIERS = frozenset({"some", "many", "most", "few", "others", "all", "both", "several"})
 # A clause after these ("…, and more than 4 in 10 said …") is a second statement, not the first one's content.
 _COORDINATORS = frozenset({"and", "but", "while", "whereas", "although", ";"})
+def _is_number(word: str) -> bool:
+    return word.isdigit() or word in _NUMBER_WORDS
+
+
 _NOT_ACTIVE = frozenset({"’s", "'s", "be", "been", "being", "is", "are", "was", "were"})
 _CONTENT_EDGE = frozenset(_QUOTES | {",", ";", ":", ".", "—", "–"})
 

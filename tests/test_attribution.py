@@ -395,3 +395,24 @@ def test_quote_paragraphs_around_the_attributed_one_share_its_speaker() -> None:
     found = [a for a in attributions(text) if a.speaker_text == "Espinoza"]
     assert len(found) == 1
     assert found[0].extra_sentence_indexes == (0, 1)
+
+
+def test_poll_shares_are_speakers() -> None:
+    # PolNeAR train: "six in 10 said" is a speaker phrase; each clause gives its own attribution
+    text = (
+        "About three in 10 said they prefer the next president to pursue an agenda that is more liberal "
+        "than President Barack Obama's, and six in 10 said they want the next president to continue "
+        "those policies."
+    )
+    assert [(a.speaker_text, a.cue_lemma) for a in attributions(text)] == [
+        ("three in 10", "say"),
+        ("six in 10", "say"),
+    ]
+
+
+def test_voting_is_a_cue() -> None:
+    # PolNeAR train annotates "voted for" as a cue
+    found = only("On the other hand, Secretary Clinton voted for that war.")
+    assert (found.speaker_text, found.cue_lemma) == ("Secretary Clinton", "vote")
+    found = only("Nearly 10 percent of them voted for Ben Carson, a neurosurgeon who has never held office.")
+    assert found.cue_lemma == "vote"
