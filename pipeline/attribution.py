@@ -98,8 +98,10 @@ def load_cue_lexicon(
         lemma, kind, listed = parts
         for form in listed.split(","):
             forms.setdefault(form.strip().lower(), (lemma, kind))
-    cue_words = frozenset(word for form in forms for word in _LOWER_WORD.findall(form)) | {"according"}
-    return CueLexicon(forms=forms, words=_read_word_classes(words_path), cue_words=cue_words)
+    words = _read_word_classes(words_path)
+    cue_words = frozenset(word for form in forms for word in _LOWER_WORD.findall(form))
+    cue_words |= {"according"} | words.get("unnamed_source_adverbs", frozenset())
+    return CueLexicon(forms=forms, words=words, cue_words=cue_words)
 
 
 @dataclass(slots=True)
@@ -259,6 +261,10 @@ class _SentenceReader:
                 taken_speakers[fallback.speaker] = len(found)
                 found.append(fallback)
             start = fallback.cue[1]
+        for i in range(self.n):
+            if self.tok.lower[i] in self.words["unnamed_source_adverbs"] and not self.in_quote[i]:
+                # "Trump reportedly asked …": someone unnamed says so (after the others: it nests nothing)
+                found.append(_Found((i, i), (i, i + 1), (0, self.n), "reported", 0.3))
         return found
 
     def _fallback(self, found: list[_Found], start: int = 1) -> _Found | None:
@@ -921,6 +927,8 @@ _NUMBER_WORDS = frozenset(
 _QUANTIFIERS = frozenset({"some", "many", "most", "few", "others", "all", "both", "several"})
 # A clause after these ("…, and more than 4 in 10 said …") is a second statement, not the first one's content.
 _COORDINATORS = frozenset({"and", "but", "while", "whereas", "although", ";"})
+
+
 def _is_number(word: str) -> bool:
     return word.isdigit() or word in _NUMBER_WORDS
 

@@ -416,3 +416,13 @@ def test_voting_is_a_cue() -> None:
     assert (found.speaker_text, found.cue_lemma) == ("Secretary Clinton", "vote")
     found = only("Nearly 10 percent of them voted for Ben Carson, a neurosurgeon who has never held office.")
     assert found.cue_lemma == "vote"
+
+
+def test_reportedly_has_an_unnamed_speaker() -> None:
+    # PolNeAR train annotates "reportedly" with no source in the text
+    text = "Both Google and Facebook have reportedly looked at Twitter and passed."
+    unnamed = [a for a in attributions(text) if a.speaker_resolved == "(unnamed)"]
+    assert len(unnamed) == 1
+    assert unnamed[0].cue == "reportedly"
+    assert unnamed[0].confidence < 0.5
+    assert unnamed[0].content == "Both Google and Facebook have reportedly looked at Twitter and passed"
