@@ -311,6 +311,8 @@ class _SentenceReader:
         colon = next((i for i in range(1, limit) if self.tok.text[i] == ":"), None)
         if colon is None or self.n - colon < 3:
             return None
+        if sum(self.tok.text[i][0].isalpha() for i in range(colon + 1, self.n)) < 2:
+            return None  # a tally ("Clinton: 1,769."), not words
         if not all(self.tok.text[i][0].isupper() or self.tok.text[i] in (".", "-") for i in range(colon)):
             return None
         label = " ".join(self.tok.lower[:colon])
@@ -898,6 +900,10 @@ def _same_paragraph(article: Article, a: Sentence, b: Sentence) -> bool:
     return "\n" not in article.text[a.end : b.start]
 
 
+# "Kasich: ‘We Are Going …’": a speaker label before a colon sits within the first few words.
+_COLON_REACH = 60
+
+
 def find_attributions(article: Article) -> tuple[Attribution, ...]:
     """Every attribution found in ``article``, in text order; offsets index ``article.text``."""
     lexicon = load_cue_lexicon()
@@ -908,8 +914,8 @@ def find_attributions(article: Article) -> tuple[Attribution, ...]:
     results: list[Attribution] = []
     history: list[Attribution] = []
     for sentence in sentences:
-        if not lexicon.mentions_cue(sentence.text):
-            continue
+        if not lexicon.mentions_cue(sentence.text) and ":" not in sentence.text[:_COLON_REACH]:
+            continue  # most sentences: no cue word, no "Name:" opening
         tokens = _tokenize(sentence)
         reader = _SentenceReader(
             lexicon, tokens, _is_headline(article, sentence), starts_in_quote=quote_states[sentence.index][0]

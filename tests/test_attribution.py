@@ -426,3 +426,14 @@ def test_reportedly_has_an_unnamed_speaker() -> None:
     assert unnamed[0].cue == "reportedly"
     assert unnamed[0].confidence < 0.5
     assert unnamed[0].content == "Both Google and Facebook have reportedly looked at Twitter and passed"
+
+
+def test_colon_headline_without_a_cue_word() -> None:
+    # PolNeAR train: "Name: words" with no verb of saying at all is still that name's statement
+    text = (
+        "Kasich: ‘We Are Going To Go All The Way To Cleveland and Secure The Republican Nomination.’\n\n"
+        "Clinton: 547.\n"
+    )
+    found = attributions(text)
+    assert [(a.speaker_text, a.cue) for a in found] == [("Kasich", ":")]
+    assert found[0].content.startswith("We Are Going To Go")
