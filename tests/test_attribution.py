@@ -437,3 +437,14 @@ def test_colon_headline_without_a_cue_word() -> None:
     found = attributions(text)
     assert [(a.speaker_text, a.cue) for a in found] == [("Kasich", ":")]
     assert found[0].content.startswith("We Are Going To Go")
+
+
+def test_possessed_nouns_of_criticism_and_decision() -> None:
+    # PolNeAR train: the possessor of "decision", "criticism", "opposition" holds the view
+    text = "Sanders’ decision to hold off on backing Clinton hasn’t sat well with a number of Democrats."
+    found = [a for a in attributions(text) if a.cue == "decision"]
+    assert [a.speaker_text for a in found] == ["Sanders"]
+    text = "His comments came after being asked yet again to defend his criticism of “New York values.”"
+    found = [a for a in attributions(text) if a.cue == "criticism"]
+    assert [a.speaker_text for a in found] == ["his"]
+    assert found[0].content.startswith("of “New York values")
