@@ -418,6 +418,15 @@ class _SentenceReader:
             return None
         if prev in ("was", "were", "is", "are", "been", "being", "be") and not base_form:
             return self._passive(c, lemma, kind)
+        if (
+            low.endswith("ed")
+            and c + 1 < self.n
+            and self.tok.lower[c + 1] == "by"
+            and self.tok.text[c - 1][0].islower()
+            and not self._is(c - 1, "auxiliaries")
+            and not self._is_adverb(c - 1)
+        ):
+            return None  # "a statement released by the campaign": a participle after its noun, not a verb
         if prev == "to" and base_form:
             return None  # "wants to say", "plans to announce": the outer verb carries it
         if base_form and not self.headline and not self._base_form_subject(c):

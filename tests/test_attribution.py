@@ -448,3 +448,12 @@ def test_possessed_nouns_of_criticism_and_decision() -> None:
     found = [a for a in attributions(text) if a.cue == "criticism"]
     assert [a.speaker_text for a in found] == ["his"]
     assert found[0].content.startswith("of “New York values")
+
+
+def test_participle_after_its_noun_is_not_a_verb() -> None:
+    # PolNeAR train: "a statement released by the campaign" does not make "a statement" a speaker
+    text = (
+        "Corey Lewandowski, in a statement released by the campaign on Thursday, said he “appreciates the "
+        "thoughtful confederation and professionalism” displayed by the state attorney in Palm Beach."
+    )
+    assert [(a.speaker_text, a.cue) for a in attributions(text)] == [("Corey Lewandowski", "said")]
