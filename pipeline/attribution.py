@@ -501,6 +501,11 @@ class _SentenceReader:
         else:
             end = j + 1
             start = self._np_backward(end)
+            if start >= end and self.tok.lower[j] in self.lex.forms:
+                # a noun of saying heads the subject: "…, the congressional report said."
+                start = self._np_backward(j)
+                if not (start < j and self._is(start, "determiners")):
+                    start = end
             speaker = (start, end) if start < end else None
         if speaker is None:
             return None

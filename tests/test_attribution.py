@@ -457,3 +457,15 @@ def test_participle_after_its_noun_is_not_a_verb() -> None:
         "thoughtful confederation and professionalism” displayed by the state attorney in Palm Beach."
     )
     assert [(a.speaker_text, a.cue) for a in attributions(text)] == [("Corey Lewandowski", "said")]
+
+
+def test_noun_of_saying_heads_the_speaker() -> None:
+    # PolNeAR train: "the congressional report said" — "report" is a cue word but here the subject's head
+    text = (
+        "In all, hackers compromised 12 FDIC workstations, including those of other executives, and 10 "
+        "servers, the congressional report said."
+    )
+    found = [a for a in attributions(text) if a.cue == "said"]
+    assert [a.speaker_text for a in found] == ["the congressional report"]
+    assert found[0].confidence >= 0.5
+    assert found[0].content.startswith("In all, hackers compromised")
