@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     inbox: Path | None = Field(None, description="a folder of local articles `run` also ingests")
 
     # Processing
-    batch_size: int = Field(200, ge=1, description="articles per Prefect task run")
+    batch_size: int = Field(500, ge=1, description="articles per Prefect task run")
     near_duplicate_threshold: float = Field(0.8, gt=0, le=1, description="MinHash Jaccard for near-dups")
     min_confidence: float = Field(0.5, ge=0, le=1, description="claims below this stay out of the digest")
     contradiction_window_days: int = Field(
