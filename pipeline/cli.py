@@ -65,9 +65,11 @@ def _setup_logging(verbose: bool = False) -> None:
         logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
 
 
-def _local_prefect(home: Path) -> None:
-    """Prefect's local mode with a project-local home, so nothing depends on ~/.prefect."""
-    if not os.environ.get("PREFECT_API_URL"):
+def _local_prefect(home: Path | None = None) -> None:
+    """Quiet Prefect defaults (no telemetry: there may be no internet). With ``home`` (the demo), local
+    mode with a project-local home, so nothing depends on ~/.prefect; otherwise the user's Prefect
+    configuration (a server in their profile, say) stands."""
+    if home is not None and not os.environ.get("PREFECT_API_URL"):
         os.environ.pop("PREFECT_API_URL", None)
         if "PREFECT_HOME" not in os.environ:
             home.mkdir(parents=True, exist_ok=True)
@@ -144,7 +146,7 @@ def ingest(
         err.print(f"[red]no such file or folder:[/red] {path}")
         raise typer.Exit(2)
     settings = _settings(db=db, watchlist=watchlist)
-    _local_prefect(settings.db.parent / "prefect")
+    _local_prefect()
     from flows.daily import ingest_flow, with_runner
 
     summary = with_runner(ingest_flow, settings)(str(path), settings=settings)
@@ -171,7 +173,7 @@ def run(
     """
     _setup_logging(verbose)
     settings = _settings(db=db, watchlist=watchlist, sources=sources, inbox=inbox)
-    _local_prefect(settings.db.parent / "prefect")
+    _local_prefect()
     from flows.daily import daily_flow, with_runner
 
     summary = with_runner(daily_flow, settings)(
