@@ -13,11 +13,15 @@ the usual shapes of news prose:
 - "according to X", passives ("it was announced by X", "X was quoted as saying");
 - participles: "…, saying …", "…, stating: “…”" (the speaker is the subject of the main clause);
 - "Name: words" lines, possessed nouns of saying ("Trump’s claim that …");
-- otherwise, the subject of the cue's clause, with low confidence (0.4).
+- otherwise, the subject of the cue's clause, with low confidence (0.4): one guess per unexplained cue,
+  so coordinated clauses ("…, and party officials found …") give a speaker each;
+- no source in the text ("The bank is expected to act", "Trump reportedly asked"): an empty speaker
+  span, ``speaker_resolved`` "(unnamed)", confidence 0.3.
 
 A stance or thought inside what an earlier speaker of the sentence said is part of that content, not a
 new source. Quotes that run over several sentences attach those sentences to the same attribution
-(``extra_sentence_indexes``). Pronouns and anaphors ("he", "the group", "the source") stay as written
+(``extra_sentence_indexes``), across paragraphs too when a paragraph is only a quote (news style:
+"“A,” Trump said.¶“B.”"). Pronouns and anaphors ("he", "the group", "the source") stay as written
 in ``speaker_text`` and are resolved in ``speaker_resolved`` to the most recent fitting speaker or
 name. ``via`` keeps the channel ("told Reuters"). Word classes are data (``data/attribution_words.txt``),
 not code. Measured on PolNeAR dev with ``bench/eval_attribution.py``.
