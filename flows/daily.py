@@ -464,7 +464,7 @@ def ingest_flow(path: str, settings: Settings | None = None, all_digests: bool =
     digests: list[str] = []
     try:
         totals = ingest_documents(
-            iter_folder(Path(path)), settings=settings, watchlist=watchlist, run_id=run_id
+            iter_folder(Path(path), defer_html=True), settings=settings, watchlist=watchlist, run_id=run_id
         )
         days = _digest_days(db, totals["days"], all_digests)
         digests = digest_task(db, days, settings, run_id) if days else []
@@ -536,7 +536,7 @@ def daily_flow(
                 batches.append((load_watchlist(path) if path else None, docs))
         if settings.inbox is not None:
             default = load_watchlist(settings.watchlist) if settings.watchlist else None
-            batches.append((default, iter_folder(settings.inbox)))
+            batches.append((default, iter_folder(settings.inbox, defer_html=True)))
         totals = _empty_totals()
         for wl, items in batches:
             if wl is not None:

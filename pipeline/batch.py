@@ -24,6 +24,7 @@ from pipeline.models import (
     RawDocument,
     ReadProblem,
 )
+from pipeline.read import finish_html
 from pipeline.watchlist import Watchlist
 
 log = logging.getLogger(__name__)
@@ -80,9 +81,17 @@ class PreparedBatch:
 def prepare_batch(
     documents: Sequence[RawDocument], watchlist: Watchlist | None, num_perm: int = DEFAULT_NUM_PERM
 ) -> PreparedBatch:
-    articles, problems = clean_batch(documents)
+    ready: list[RawDocument] = []
+    problems: list[ReadProblem] = []
+    for raw in documents:  # pages read with defer_html are extracted here, in the worker
+        finished = finish_html(raw)
+        if isinstance(finished, ReadProblem):
+            problems.append(finished)
+        else:
+            ready.append(finished)
+    articles, clean_problems = clean_batch(ready)
     signed = signatures([a.text for a in articles], num_perm)
-    return PreparedBatch(articles, problems, extract_each(articles, watchlist), signed)
+    return PreparedBatch(articles, problems + clean_problems, extract_each(articles, watchlist), signed)
 
 
 def clean_batch(documents: Sequence[RawDocument]) -> tuple[list[Article], list[ReadProblem]]:

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pipeline.extract import extract_html
+from pipeline.extract import decode_html, extract_html
 from pipeline.models import RawDocument, ReadProblem
 
 __all__ = ["HTML_SUFFIXES", "MANIFEST_NAME", "TEXT_SUFFIXES", "iter_folder", "read_file", "read_folder"]
@@ -73,10 +73,14 @@ def read_folder(path: Path) -> tuple[list[RawDocument], list[ReadProblem]]:
     return documents, problems
 
 
-def iter_folder(path: Path, *, fast_html: bool = False) -> Iterator[RawDocument | ReadProblem]:
+def iter_folder(
+    path: Path, *, fast_html: bool = False, defer_html: bool = False
+) -> Iterator[RawDocument | ReadProblem]:
     """Documents (and problems) of a folder, recursively, in sorted order; or of one file.
 
     Manifest problems come first, then one item per file. Constant memory apart from the manifest.
+    ``defer_html``: an HTML page comes back decoded but not extracted (``content_kind="html"``), for
+    ``finish_html`` to extract where the CPU is (a worker process), not in the process reading the folder.
     """
     path = Path(path)
     if not path.exists():
@@ -86,13 +90,13 @@ def iter_folder(path: Path, *, fast_html: bool = False) -> Iterator[RawDocument 
         root = path.parent
         manifest, manifest_problems = _read_manifest(root)
         yield from manifest_problems
-        yield _read_one(path, path.name, manifest.get(path.name), fast_html=fast_html)
+        yield _read_one(path, path.name, manifest.get(path.name), fast_html=fast_html, defer_html=defer_html)
         return
     manifest, manifest_problems = _read_manifest(path)
     yield from manifest_problems
     for file in _article_files(path):
         doc = file.relative_to(path).as_posix()
-        yield _read_one(file, doc, manifest.get(doc), fast_html=fast_html)
+        yield _read_one(file, doc, manifest.get(doc), fast_html=fast_html, defer_html=defer_html)
 
 
 def read_file(path: Path, *, doc: str | None = None, fast_html: bool = False) -> RawDocument | ReadProblem:
@@ -227,7 +231,7 @@ def _parse_manifest_date(value: object) -> date | None:
 
 
 def _read_one(
-    file: Path, doc: str, entry: _ManifestEntry | None, *, fast_html: bool
+    file: Path, doc: str, entry: _ManifestEntry | None, *, fast_html: bool, defer_html: bool = False
 ) -> RawDocument | ReadProblem:
     try:
         data = file.read_bytes()
@@ -235,7 +239,9 @@ def _read_one(
             raise _Unreadable("empty file")
         if not data.strip():
             raise _Unreadable("no text (only whitespace)")
-        if file.suffix.lower() in HTML_SUFFIXES:
+        if file.suffix.lower() in HTML_SUFFIXES and defer_html:
+            raw = _pending_html(data, doc, entry)
+        elif file.suffix.lower() in HTML_SUFFIXES:
             raw = _html_document(data, doc, entry, fast_html)
         else:
             raw = _text_document(data, doc, file.suffix.lower())
@@ -315,6 +321,34 @@ def _html_document(data: bytes, doc: str, entry: _ManifestEntry | None, fast: bo
     if raw is None:
         raise _Unreadable("no article text found in the HTML")
     return raw
+
+
+def _pending_html(data: bytes, doc: str, entry: _ManifestEntry | None) -> RawDocument:
+    if _looks_binary(data):
+        raise _Unreadable("binary file (NUL bytes), not HTML")
+    return RawDocument(
+        doc=doc, text=decode_html(data), origin="file", url=entry.url if entry else None, content_kind="html"
+    )
+
+
+def finish_html(raw: RawDocument, *, fast: bool = False) -> RawDocument | ReadProblem:
+    """Extract a page ``iter_folder(defer_html=True)`` left pending; other documents pass unchanged.
+
+    What the manifest said (already on ``raw``) wins over the page's own metadata, as when reading directly.
+    """
+    if raw.content_kind != "html":
+        return raw
+    page = extract_html(raw.text, doc=raw.doc, url=raw.url, origin=raw.origin, fast=fast)
+    if page is None:
+        return _problem(raw.doc, "no article text found in the HTML")
+    known = {
+        key: getattr(raw, key)
+        for key in ("url", "source", "title", "author", "published")
+        if getattr(raw, key) is not None
+    }
+    if raw.published is not None:
+        known["published_basis"] = raw.published_basis
+    return dataclasses.replace(page, **known)
 
 
 def _markdown_to_text(text: str) -> tuple[str, dict[str, str]]:

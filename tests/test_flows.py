@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from pipeline.settings import Settings
 from pipeline.store import reader
-from tests.conftest import SAMPLE
+from tests.conftest import FIXTURES, SAMPLE
 from tests.httpserver import FaultServer, http_server_fixture  # noqa: F401  (provides http_server)
 
 
@@ -103,6 +104,10 @@ def test_ingest_flow_skips_bad_files_and_keeps_the_rest(
     (folder / "good.txt").write_text((SAMPLE / "002_d60c0d61afcbb3f2.txt").read_text(encoding="utf-8"))
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "page.html").write_bytes(
+        gzip.decompress((FIXTURES / "ingest" / "pages" / "42aad1.html.gz").read_bytes())
+    )
+    (folder / "blank.html").write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
     (folder / "latin1.txt").write_bytes(
         "Le Premier ministre a déclaré que la négociation continuerait.\n".encode("latin-1")
     )
@@ -123,10 +128,12 @@ def test_ingest_flow_skips_bad_files_and_keeps_the_rest(
 
     summary = ingest_flow(str(folder), settings=settings)
 
-    assert summary["new_articles"] == 2  # good.txt and the Latin-1 file
+    assert summary["new_articles"] == 3  # good.txt, the Latin-1 file and the page (extracted in a worker)
     skipped = {s["path"]: s["reason"] for s in summary["skipped"]}
-    assert {"empty.txt", "binary.txt"} <= {Path(p).name for p in skipped}
-    assert len(skipped) == 5, skipped  # empty, binary, missing, outside, bad JSON line
+    assert {"empty.txt", "binary.txt", "blank.html"} <= {Path(p).name for p in skipped}
+    assert len(skipped) == 6, skipped  # empty, binary, blank page, missing, outside, bad JSON line
     with reader(settings.db) as con:
+        page_title = con.execute("SELECT title FROM articles WHERE doc = 'page.html'").fetchone()[0]  # type: ignore[index]
         text = con.execute("SELECT text FROM articles WHERE doc = 'latin1.txt'").fetchone()[0]  # type: ignore[index]
     assert "déclaré" in text
+    assert page_title == "NASA’s commercial moon shot: Musk's and Bezos's firms to bid"

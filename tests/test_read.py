@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.models import RawDocument, ReadProblem
-from pipeline.read import decode_text, iter_folder, read_file, read_folder
+from pipeline.read import decode_text, finish_html, iter_folder, read_file, read_folder
 from tests.conftest import FIXTURES, SAMPLE
 
 SAMPLE_DOCS = sorted(p.name for p in SAMPLE.glob("*.txt"))
@@ -211,3 +211,20 @@ def test_markdown_front_matter_and_markup(tmp_path: Path) -> None:
 )
 def test_decode_text(data: bytes, expected: str) -> None:
     assert decode_text(data) == expected
+
+
+def test_deferred_html_is_extracted_later_into_the_same_document(tmp_path: Path) -> None:
+    # The flows read pages without extracting them, and the worker extracts: the result must not differ.
+    _write_folder(tmp_path)
+    (tmp_path / "blank.html").write_text("<html><body></body></html>", encoding="utf-8")
+    direct = list(iter_folder(tmp_path))
+    deferred = list(iter_folder(tmp_path, defer_html=True))
+    pending = [d for d in deferred if isinstance(d, RawDocument) and d.content_kind == "html"]
+    assert {d.doc for d in pending} == {"page.html", "blank.html"}
+    assert pending[0].text.lstrip().lower().startswith(("<!doctype", "<html"))
+    finished = [finish_html(d) if isinstance(d, RawDocument) else d for d in deferred]
+    assert [_key(item) for item in finished] == [_key(item) for item in direct]
+
+
+def _key(item: RawDocument | ReadProblem) -> object:
+    return (item.path, item.reason) if isinstance(item, ReadProblem) else item
