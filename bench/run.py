@@ -511,7 +511,7 @@ def part_html(args: argparse.Namespace, tmp: Path, report: Report) -> None:
         runs = []
         for i in range(args.repeat):
             settings = settings_for(tmp / f"html-{label}-{i}.duckdb", runner, workers, args.batch_size)
-            runs.append(run_flow(lambda: iter_folder(folder), settings))
+            runs.append(run_flow(lambda: iter_folder(folder, defer_html=True), settings))
         run = _best(runs)
         section[label] = {
             **run.as_dict(),

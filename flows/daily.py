@@ -108,9 +108,13 @@ def _prepare_here(documents: list[RawDocument], watchlist: Watchlist | None) -> 
     """The body of ``prepare_task``, apart so Dask pickles it by reference: the task's own function is
     pickled by value, and a ContextVar among its globals cannot be pickled."""
     pool = _CPU_POOL.get()
-    if pool is not None:
-        return pool.submit(batch_stage.prepare_batch, documents, watchlist).result()
-    return batch_stage.prepare_batch(documents, watchlist)
+    if pool is None:
+        return batch_stage.prepare_batch(documents, watchlist)
+    # Split across the pool: with few batches (a small run, or a last partial batch) whole batches would
+    # leave workers idle.
+    parts = batch_stage.split_evenly(documents, _CPU_POOL_SIZE.get())
+    futures = [pool.submit(batch_stage.prepare_batch, part, watchlist) for part in parts]
+    return batch_stage.merge_prepared([f.result() for f in futures])
 
 
 @task(name="store-batch", cache_policy=NO_CACHE)
@@ -181,6 +185,7 @@ def write_digests(
 # The process pool of the running flow, when task_runner=processes (tasks run in threads of the flow's
 # process and read it; a Dask worker sees None and works inline).
 _CPU_POOL: ContextVar[ProcessPoolExecutor | None] = ContextVar("stancewatch_cpu_pool", default=None)
+_CPU_POOL_SIZE: ContextVar[int] = ContextVar("stancewatch_cpu_pool_size", default=1)
 
 
 @contextmanager
@@ -191,11 +196,12 @@ def cpu_pool(settings: Settings) -> Iterator[None]:
         return
     # spawn, not fork: the flow process runs Prefect's threads, and a fork copies their held locks.
     with ProcessPoolExecutor(settings.workers, mp_context=get_context("spawn")) as pool:
-        token = _CPU_POOL.set(pool)
+        token, size_token = _CPU_POOL.set(pool), _CPU_POOL_SIZE.set(settings.workers)
         try:
             yield
         finally:
             _CPU_POOL.reset(token)
+            _CPU_POOL_SIZE.reset(size_token)
 
 
 def task_runner_for(settings: Settings) -> TaskRunner[Any]:

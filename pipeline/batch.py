@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TypeVar
 
+import numpy as np
+
 from pipeline.claims import extract_claims
 from pipeline.clean import clean_document, raw_fingerprint
 from pipeline.dedupe import DEFAULT_NUM_PERM, Counts, Signature, signatures
@@ -92,6 +94,38 @@ def prepare_batch(
     articles, clean_problems = clean_batch(ready)
     signed = signatures([a.text for a in articles], num_perm)
     return PreparedBatch(articles, problems + clean_problems, extract_each(articles, watchlist), signed)
+
+
+def merge_prepared(parts: Sequence[PreparedBatch]) -> PreparedBatch:
+    """One batch from consecutive parts prepared apart (a batch split across worker processes), in order."""
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return PreparedBatch([], [], {})
+    articles = [a for part in parts for a in part.articles]
+    problems = [p for part in parts for p in part.problems]
+    extractions = {k: v for part in parts for k, v in part.extractions.items()}
+    signed: tuple[Signature, Counts] | None = None
+    if all(part.signed is not None for part in parts):
+        signed = (
+            np.concatenate([part.signed[0] for part in parts if part.signed is not None]),
+            np.concatenate([part.signed[1] for part in parts if part.signed is not None]),
+        )
+    return PreparedBatch(articles, problems, extractions, signed)
+
+
+def split_evenly(items: Sequence[T], parts: int) -> list[list[T]]:
+    """``items`` in at most ``parts`` consecutive runs of nearly equal length (none empty)."""
+    if not items:
+        return []
+    parts = max(1, min(parts, len(items)))
+    size, extra = divmod(len(items), parts)
+    runs, start = [], 0
+    for i in range(parts):
+        end = start + size + (1 if i < extra else 0)
+        runs.append(list(items[start:end]))
+        start = end
+    return runs
 
 
 def clean_batch(documents: Sequence[RawDocument]) -> tuple[list[Article], list[ReadProblem]]:

@@ -1,0 +1,36 @@
+"""A batch split across worker processes and merged is the batch prepared whole."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline.batch import merge_prepared, prepare_batch, split_evenly
+from pipeline.models import RawDocument
+from pipeline.read import read_folder
+from pipeline.watchlist import load_watchlist
+from tests.conftest import SAMPLE
+
+
+def test_split_evenly_keeps_order_and_balances() -> None:
+    assert split_evenly(list(range(7)), 3) == [[0, 1, 2], [3, 4], [5, 6]]
+    assert split_evenly([1, 2], 5) == [[1], [2]]
+    assert split_evenly([], 2) == []
+
+
+def test_split_then_merged_equals_whole() -> None:
+    documents, _ = read_folder(SAMPLE)
+    documents.append(RawDocument(doc="blank.txt", text="   \n"))  # cleans to nothing: a problem
+    watchlist = load_watchlist(SAMPLE / "watchlist.toml")
+    whole = prepare_batch(documents, watchlist)
+    merged = merge_prepared([prepare_batch(part, watchlist) for part in split_evenly(documents, 2)])
+    assert [a.article_id for a in merged.articles] == [a.article_id for a in whole.articles]
+    assert merged.problems == whole.problems and len(whole.problems) == 1
+    assert merged.extractions == whole.extractions
+    assert merged.signed is not None and whole.signed is not None
+    assert np.array_equal(merged.signed[0], whole.signed[0])
+    assert np.array_equal(merged.signed[1], whole.signed[1])
+
+
+def test_merging_nothing_is_an_empty_batch() -> None:
+    empty = merge_prepared([])
+    assert (empty.articles, empty.problems, empty.extractions, empty.signed) == ([], [], {}, None)
