@@ -1,7 +1,7 @@
 """Prefect flows: thin wiring of pipeline stages over batches.
 
-Batch-sized task parameters are wrapped in ``quote``: otherwise Prefect walks every nested object of
-every parameter (articles, sentences, claims) to find futures, which took 80% of a run's time here.
+Batch-sized task parameters travel in a ``Box``: otherwise Prefect walks every nested object of every
+parameter (articles, sentences, claims) to find futures, which took 80% of a run's time here.
 
 One task run per stage per batch of a few hundred articles (never one per article: each task run
 costs milliseconds and the local server drops records past ~50/s). The DuckDB write connection is
@@ -22,13 +22,12 @@ from datetime import date
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
-from prefect.utilities.annotations import quote
 
 from pipeline import batch as batch_stage
 from pipeline.clean import raw_fingerprint
@@ -48,6 +47,7 @@ from pipeline.store.write import (
     known_raw_hashes,
     save_batch,
     save_digest,
+    save_skipped,
     save_watchlist,
     start_run,
 )
@@ -57,11 +57,6 @@ _std_log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
-
-
-def _quoted(value: T) -> T:
-    """``quote(value)``, typed as the value: Prefect unwraps it before the task function sees it."""
-    return cast(T, quote(value))
 
 
 def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
@@ -117,25 +112,33 @@ def _prepare_here(documents: list[RawDocument], watchlist: Watchlist | None) -> 
     return batch_stage.merge_prepared([f.result() for f in futures])
 
 
-@task(name="store-batch", cache_policy=NO_CACHE)
-def store_task(
-    db: str,
-    articles: list[Article],
-    duplicates: list[tuple[Article, DuplicateLink]],
-    extraction: ExtractionResult,
-    run_id: str,
-    signatures: dict[str, bytes],
-    lock_retries: int,
-) -> dict[str, int]:
+@dataclass(slots=True)
+class _StoreJob:
+    articles: list[Article]
+    duplicates: list[tuple[Article, DuplicateLink]]
+    extraction: ExtractionResult
+    signatures: dict[str, bytes]
+    skipped: list[tuple[str, str, str]]  # (raw hash, doc, reason) of inputs that gave no article
+
+
+def _write_batch(db: str, job: _StoreJob, run_id: str, lock_retries: int) -> dict[str, int]:
     with writer(db, retries=lock_retries) as con:
-        return save_batch(
+        counts = save_batch(
             con,
-            articles=articles,
-            duplicates=duplicates,
-            extraction=extraction,
+            articles=job.articles,
+            duplicates=job.duplicates,
+            extraction=job.extraction,
             run_id=run_id,
-            signatures=signatures,
+            signatures=job.signatures,
         )
+        counts["skipped"] = save_skipped(con, job.skipped, run_id)
+    return counts
+
+
+@task(name="store-batch", cache_policy=NO_CACHE)
+def store_task(db: str, job: Box[_StoreJob], run_id: str, lock_retries: int) -> dict[str, int]:
+    """One batch's articles, copies, claims and skipped inputs, written by the flow's one writer."""
+    return _write_batch(db, job.value, run_id, lock_retries)
 
 
 @task(name="write-digests", cache_policy=NO_CACHE)
@@ -230,14 +233,6 @@ class _Pending(Protocol[T_co]):
     def result(self) -> T_co: ...
 
 
-@dataclass(slots=True)
-class _StoreJob:
-    articles: list[Article]
-    duplicates: list[tuple[Article, DuplicateLink]]
-    extraction: ExtractionResult
-    signatures: dict[str, bytes]
-
-
 _Prepare = Callable[[list[RawDocument], "Watchlist | None"], _Pending[batch_stage.PreparedBatch]]
 _Store = Callable[[_StoreJob], dict[str, int]]
 
@@ -260,15 +255,7 @@ def ingest_documents(
         return prepare_task.submit(Box(documents), Box(wl))
 
     def store(job: _StoreJob) -> dict[str, int]:
-        return store_task(
-            db,
-            _quoted(job.articles),
-            _quoted(job.duplicates),
-            _quoted(job.extraction),
-            run_id,
-            _quoted(job.signatures),
-            settings.lock_retries,
-        )
+        return store_task(db, Box(job), run_id, settings.lock_retries)
 
     return _ingest(items, settings=settings, watchlist=watchlist, prepare=prepare, store=store)
 
@@ -293,15 +280,7 @@ def ingest_documents_plain(
         return done
 
     def store(job: _StoreJob) -> dict[str, int]:
-        with writer(db, retries=settings.lock_retries) as con:
-            return save_batch(
-                con,
-                articles=job.articles,
-                duplicates=job.duplicates,
-                extraction=job.extraction,
-                run_id=run_id,
-                signatures=job.signatures,
-            )
+        return _write_batch(db, job, run_id, settings.lock_retries)
 
     return _ingest(items, settings=settings, watchlist=watchlist, prepare=prepare, store=store)
 
@@ -367,11 +346,13 @@ def _ingest(
             prepared.extractions[a.article_id] for a in canonical if a.article_id in prepared.extractions
         )
         signatures = {a.article_id: dedupe.signature_bytes(a.article_id) for a in canonical}
+        failed = {problem.path: problem.reason for problem in prepared.problems}
         job = _StoreJob(
             canonical,
             list(result.duplicates),
             extraction,
             {k: v for k, v in signatures.items() if v is not None},
+            [(raw_fingerprint(raw), raw.doc, failed[raw.doc]) for raw in documents if raw.doc in failed],
         )
         collect_store()
         storing.append(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TypeVar
 
@@ -85,13 +85,18 @@ def prepare_batch(
 ) -> PreparedBatch:
     ready: list[RawDocument] = []
     problems: list[ReadProblem] = []
+    as_read: dict[str, str] = {}  # doc → fingerprint of the page as read, for pages extracted here
     for raw in documents:  # pages read with defer_html are extracted here, in the worker
         finished = finish_html(raw)
         if isinstance(finished, ReadProblem):
             problems.append(finished)
-        else:
-            ready.append(finished)
+            continue
+        if finished is not raw:
+            as_read[raw.doc] = raw_fingerprint(raw)
+        ready.append(finished)
     articles, clean_problems = clean_batch(ready)
+    # A re-run recognises an input by what was read (the HTML), not by what was extracted from it.
+    articles = [replace(a, raw_hash=as_read[a.doc]) if a.doc in as_read else a for a in articles]
     signed = signatures([a.text for a in articles], num_perm)
     return PreparedBatch(articles, problems + clean_problems, extract_each(articles, watchlist), signed)
 

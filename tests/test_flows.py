@@ -137,3 +137,11 @@ def test_ingest_flow_skips_bad_files_and_keeps_the_rest(
         text = con.execute("SELECT text FROM articles WHERE doc = 'latin1.txt'").fetchone()[0]  # type: ignore[index]
     assert "déclaré" in text
     assert page_title == "NASA’s commercial moon shot: Musk's and Bezos's firms to bid"
+
+    again = ingest_flow(str(folder), settings=settings)
+
+    # Known inputs are skipped by their fingerprint, the page without article text too; only what
+    # cannot be read at all is reported again.
+    assert again["new_articles"] == 0 and again["already_stored"] == 4
+    assert "blank.html" not in {Path(s["path"]).name for s in again["skipped"]}
+    assert len(again["skipped"]) == 5

@@ -50,6 +50,9 @@ _SENTENCES = pa.schema(
     [("article_id", pa.string()), ("idx", pa.int32()), ("start_char", pa.int32()), ("end_char", pa.int32())]
 )
 _SOURCES = pa.schema([("name", pa.string()), ("kind", pa.string()), ("url", pa.string())])
+_SKIPPED = pa.schema(
+    [("raw_hash", pa.string()), ("doc", pa.string()), ("reason", pa.string()), ("run_id", pa.string())]
+)
 _DUPLICATES = pa.schema(
     [
         ("article_id", pa.string()),
@@ -430,6 +433,20 @@ def save_digest(
         query("store_save_digest"),
         {"day": day, "markdown": markdown, "html": html, "body": body, "run_id": run_id},
     )
+
+
+def save_skipped(con: duckdb.DuckDBPyConnection, skipped: Sequence[tuple[str, str, str]], run_id: str) -> int:
+    """Remember inputs that gave no article, as (raw_hash, doc, reason), so a re-run skips them."""
+    rows = [{"raw_hash": h, "doc": doc, "reason": reason, "run_id": run_id} for h, doc, reason in skipped]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        count = insert_rows(con, "store_insert_skipped", "batch_skipped", rows, _SKIPPED)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        con.unregister("batch_skipped")
+        raise
+    return count
 
 
 def known_raw_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:

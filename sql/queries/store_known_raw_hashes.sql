@@ -1,4 +1,7 @@
--- Fingerprints of every input already stored, canonical or copy: a re-run skips them before cleaning.
+-- Fingerprints of every input already handled, canonical, copy, or read but giving no article:
+-- a re-run skips them before cleaning.
 SELECT raw_hash FROM articles WHERE raw_hash IS NOT NULL
 UNION
-SELECT raw_hash FROM duplicates WHERE raw_hash IS NOT NULL;
+SELECT raw_hash FROM duplicates WHERE raw_hash IS NOT NULL
+UNION
+SELECT raw_hash FROM skipped_inputs;
