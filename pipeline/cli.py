@@ -8,15 +8,20 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from pipeline.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    import duckdb
 
 app = typer.Typer(
     name="stancewatch",
@@ -78,6 +83,26 @@ def _local_prefect(home: Path | None = None) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+@contextmanager
+def _read_store(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store opened read-only; a missing or locked file is one clear line and exit code 1."""
+    from pipeline.store import StoreLockedError, reader
+
+    try:
+        with reader(settings.db, retries=settings.lock_retries) as con:
+            yield con
+    except (FileNotFoundError, StoreLockedError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+
+
+def _print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
 
 
 def _command_name() -> str:
@@ -282,7 +307,6 @@ def digest(
         raise typer.Exit(2)
     settings = _settings(db=db)
     from pipeline.digest import build_digest, digest_to_json, render_markdown
-    from pipeline.store import StoreLockedError, reader
     from pipeline.store.read import actor_aliases, days_with_articles
 
     try:
@@ -290,23 +314,19 @@ def digest(
     except ValueError as exc:
         err.print(f"[red]--day must be YYYY-MM-DD:[/red] {day}")
         raise typer.Exit(2) from exc
-    try:
-        with reader(settings.db, retries=settings.lock_retries) as con:
-            days = wanted or days_with_articles(con)
-            aliases = actor_aliases(con)
-            digests = [
-                build_digest(
-                    con,
-                    d,
-                    min_confidence=settings.min_confidence,
-                    aliases=aliases,
-                    contradiction_window_days=settings.contradiction_window_days,
-                )
-                for d in days
-            ]
-    except (FileNotFoundError, StoreLockedError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
+    with _read_store(settings) as con:
+        days = wanted or days_with_articles(con)
+        aliases = actor_aliases(con)
+        digests = [
+            build_digest(
+                con,
+                d,
+                min_confidence=settings.min_confidence,
+                aliases=aliases,
+                contradiction_window_days=settings.contradiction_window_days,
+            )
+            for d in days
+        ]
     if fmt == "json":
         bodies = [digest_to_json(d) for d in digests]
         typer.echo(json.dumps(bodies[0] if day else bodies, indent=2, ensure_ascii=False, default=str))
@@ -330,15 +350,11 @@ def sql(
     settings = _settings(db=db)
     import duckdb
 
-    from pipeline.store import StoreLockedError, reader
     from pipeline.store.read import run_sql
 
     try:
-        with reader(settings.db, retries=settings.lock_retries) as con:
+        with _read_store(settings) as con:
             columns, rows = run_sql(con, statement)
-    except (FileNotFoundError, StoreLockedError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
     except duckdb.Error as exc:
         err.print(f"[red]SQL error:[/red] {exc}")
         raise typer.Exit(1) from exc
@@ -353,10 +369,7 @@ def sql(
             json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, ensure_ascii=False)
         )
     else:
-        table = Table(*columns)
-        for r in rows:
-            table.add_row(*("" if v is None else str(v) for v in r))
-        console.print(table)
+        _print_table(columns, rows)
 
 
 @claims_app.command("export")
@@ -376,19 +389,14 @@ def claims_export(
         err.print("[red]--format must be jsonl[/red]")
         raise typer.Exit(2)
     settings = _settings(db=db)
-    from pipeline.store import StoreLockedError, reader
     from pipeline.store.read import export_claims
 
-    try:
-        with reader(settings.db, retries=settings.lock_retries) as con:
-            lines = [
-                json.dumps(row, default=str, ensure_ascii=False)
-                for row in export_claims(con)
-                if row["confidence"] >= min_confidence
-            ]
-    except (FileNotFoundError, StoreLockedError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
+    with _read_store(settings) as con:
+        lines = [
+            json.dumps(row, default=str, ensure_ascii=False)
+            for row in export_claims(con)
+            if row["confidence"] >= min_confidence
+        ]
     text = "".join(line + "\n" for line in lines)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -409,25 +417,14 @@ def actors(
     Example: `stancewatch actors --review`
     """
     settings = _settings(db=db)
-    from pipeline.store import StoreLockedError, reader
-    from pipeline.store.read import run_sql
+    from pipeline.store.read import actors_for_review, list_actors
 
-    statement = (
-        "SELECT alias, actor, round(score, 1) AS score, evidence FROM aliases WHERE status = 'unconfirmed' "
-        "ORDER BY actor, alias"
-        if review
-        else "SELECT name, kind, party, status FROM actors ORDER BY status, name"
+    with _read_store(settings) as con:
+        found = actors_for_review(con) if review else list_actors(con)
+    columns = (
+        ["alias", "actor", "score", "claims", "evidence"] if review else ["name", "kind", "party", "status"]
     )
-    try:
-        with reader(settings.db, retries=settings.lock_retries) as con:
-            columns, rows = run_sql(con, statement)
-    except (FileNotFoundError, StoreLockedError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-    table = Table(*columns)
-    for r in rows:
-        table.add_row(*("" if v is None else str(v) for v in r))
-    console.print(table)
+    _print_table(columns, ([row[c] for c in columns] for row in found))
 
 
 def main() -> None:  # pragma: no cover - console entry point

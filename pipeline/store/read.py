@@ -73,16 +73,22 @@ def run_sql(
         cursor.close()
 
 
+def list_actors(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every actor with its kind, party and status (canonical, discovered)."""
+    return _dicts(con.execute(query("read_actors")))
+
+
 def actors_for_review(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Unconfirmed aliases (fuzzy matches) with their evidence sentence and claim count, per actor."""
-    cursor = con.execute(query("read_actors_for_review"))
-    columns = [d[0] for d in cursor.description or ()]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return _dicts(con.execute(query("read_actors_for_review")))
 
 
 def discovered_actors(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Speakers found in text but not on the watchlist, most claims first."""
-    cursor = con.execute(query("read_discovered_actors"))
+    return _dicts(con.execute(query("read_discovered_actors")))
+
+
+def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     columns = [d[0] for d in cursor.description or ()]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
