@@ -270,19 +270,18 @@ def ingest_documents_plain(
     """The same work as ``ingest_documents`` as plain calls, no Prefect task runs (the benchmark's
     measure of Prefect's share). Call it inside ``cpu_pool(settings)`` to use worker processes."""
     db = str(settings.db)
+    # Threads in place of the task runner's, running the task's own body (pool split included).
+    with ThreadPoolExecutor(_window(settings), thread_name_prefix="stancewatch-prepare") as threads:
 
-    def prepare(documents: list[RawDocument], wl: Watchlist | None) -> _Pending[batch_stage.PreparedBatch]:
-        pool = _CPU_POOL.get()
-        if pool is not None:
-            return pool.submit(batch_stage.prepare_batch, documents, wl)
-        done: Future[batch_stage.PreparedBatch] = Future()
-        done.set_result(batch_stage.prepare_batch(documents, wl))
-        return done
+        def prepare(
+            documents: list[RawDocument], wl: Watchlist | None
+        ) -> _Pending[batch_stage.PreparedBatch]:
+            return threads.submit(copy_context().run, _prepare_here, documents, wl)
 
-    def store(job: _StoreJob) -> dict[str, int]:
-        return _write_batch(db, job, run_id, settings.lock_retries)
+        def store(job: _StoreJob) -> dict[str, int]:
+            return _write_batch(db, job, run_id, settings.lock_retries)
 
-    return _ingest(items, settings=settings, watchlist=watchlist, prepare=prepare, store=store)
+        return _ingest(items, settings=settings, watchlist=watchlist, prepare=prepare, store=store)
 
 
 def _ingest(
