@@ -382,19 +382,26 @@ class Fetcher:
                     attempt=n,
                 )
 
+            def failed(
+                error: str, status: int | None = None, size: int = 0, final: str | None = None
+            ) -> Fetched:
+                """Log the attempt as failed and give up on the URL."""
+                index = record("failed", status, size, error)
+                return Fetched(
+                    url=url, outcome="failed", final_url=final, status=status, error=error, log_index=index
+                )
+
             try:
                 response = self._follow(url, headers, source=source, kind=kind, attempt=attempt)
             except _Refused as exc:
                 index = record("refused", error=str(exc))
                 return Fetched(url=url, outcome="failed", error=str(exc), log_index=index)
             except _Permanent as exc:
-                index = record("failed", error=str(exc))
-                return Fetched(url=url, outcome="failed", error=str(exc), log_index=index)
+                return failed(str(exc))
             except httpx.HTTPError as exc:  # connect errors, timeouts, broken connections
                 error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
                 if last:
-                    index = record("failed", error=error)
-                    return Fetched(url=url, outcome="failed", error=error, log_index=index)
+                    return failed(error)
                 delay = self._backoff(attempt)
                 record("retry", error=f"{error}; retrying in {delay:.2f}s")
                 self._sleep(delay)
@@ -402,8 +409,7 @@ class Fetcher:
             except Exception as exc:  # an odd server (bad Location, broken headers) must not stop the batch
                 log.warning("%s: unexpected %s while fetching", url, type(exc).__name__, exc_info=True)
                 error = f"unexpected {type(exc).__name__}: {exc}"
-                index = record("failed", error=error)
-                return Fetched(url=url, outcome="failed", error=error, log_index=index)
+                return failed(error)
 
             status, size = response.status, len(response.body)
             content_type = response.headers.get("content-type")
@@ -431,15 +437,7 @@ class Fetcher:
             if status == 429 or 500 <= status <= 599:
                 error = f"HTTP {status}"
                 if last:
-                    index = record("failed", status, size, error)
-                    return Fetched(
-                        url=url,
-                        outcome="failed",
-                        final_url=response.url,
-                        status=status,
-                        error=error,
-                        log_index=index,
-                    )
+                    return failed(error, status, size, response.url)
                 waited = _retry_after(response.headers.get("retry-after"), time.time())
                 if waited is not None:
                     delay = min(waited, self._max_retry_after)
@@ -452,15 +450,7 @@ class Fetcher:
                 continue
             if not 200 <= status <= 299:
                 error = f"HTTP {status}"
-                index = record("failed", status, size, error)
-                return Fetched(
-                    url=url,
-                    outcome="failed",
-                    final_url=response.url,
-                    status=status,
-                    error=error,
-                    log_index=index,
-                )
+                return failed(error, status, size, response.url)
             digest = body_hash(response.body)
             update = CacheEntry(
                 url=url,
