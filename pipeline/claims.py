@@ -93,7 +93,11 @@ def _transparent_nouns() -> frozenset[str]:
 
 
 # Words that end a subject noun phrase when reading backwards from a verb.
-_NP_STOP = frozenset(
+# Auxiliaries and modals: neither part of a noun phrase nor a verb of their own.
+_AUXILIARIES = frozenset(
+    {"will", "would", "could", "can", "may", "might", "shall", "should", "must", "did", "does", "do"}
+)
+_NP_STOP = _AUXILIARIES | frozenset(
     [
         "that",
         "which",
@@ -149,18 +153,6 @@ _NP_STOP = frozenset(
         "has",
         "have",
         "had",
-        "will",
-        "would",
-        "could",
-        "can",
-        "may",
-        "might",
-        "shall",
-        "should",
-        "must",
-        "did",
-        "does",
-        "do",
         "not",
         "said",
         "says",
@@ -183,21 +175,9 @@ _SPEECH_IN_PARENTHESIS = frozenset(
 )
 _WORDS = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _NEGATION_WORDS = frozenset({"not", "never", "no"})
-_VERB_CONTEXT = frozenset(
+_VERB_CONTEXT = _AUXILIARIES | frozenset(
     {
         "to",
-        "will",
-        "would",
-        "could",
-        "can",
-        "may",
-        "might",
-        "shall",
-        "should",
-        "must",
-        "did",
-        "does",
-        "do",
         "not",
         "never",
         "and",
