@@ -20,7 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from pipeline.attribution import find_attributions
+from pipeline.attribution import find_attributions, load_cue_lexicon
 from pipeline.models import Article, Attribution
 from pipeline.sentences import split_sentences
 
@@ -43,12 +43,21 @@ def evidence_of(article: Article, attribution: Attribution) -> str:
     return article.text[first.start : last.end]
 
 
+def speaker_named(attribution: Attribution) -> str:
+    """The speaker as the text names it; a pronoun (or no words at all) is replaced by what it stands
+    for. A description ("the group", "the senior official") is already a name for the speaker."""
+    written = attribution.speaker_text
+    if written and (written.lower() not in load_cue_lexicon().words["pronouns"] or not attribution.speaker_resolved):
+        return written
+    return attribution.speaker_resolved or written
+
+
 def predictions_for(article: Article) -> list[dict[str, str]]:
     lines: list[dict[str, str]] = []
     seen: set[tuple[str, str]] = set()
     for attribution in find_attributions(article):
         evidence = evidence_of(article, attribution)
-        speaker = attribution.speaker_resolved or attribution.speaker_text  # "he" → the name it stands for
+        speaker = speaker_named(attribution)
         key = (speaker, evidence)
         if key in seen:
             continue  # one line per speaker and evidence: a second cue of the same speaker adds nothing

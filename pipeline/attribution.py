@@ -576,11 +576,13 @@ class _SentenceReader:
             return None
         opener = self.tok.text[first]
         countable = self._is(first, "determiners") or opener.lower() in _QUANTIFIERS | _NUMBER_WORDS
-        if not (opener[0].isupper() or opener[0].isdigit() or countable):
-            return None  # "…, reaffirms commitment to talks": an object, not an inverted speaker
         last = self._np_forward(first)
         if last <= first:
             return None
+        # "…, says political scientist Dossym Satpayev": a bare title before a name
+        titled = any(self._is_capital(i) for i in range(first + 1, last)) or self._is(last - 1, "speaker_nouns")
+        if not (opener[0].isupper() or opener[0].isdigit() or countable or titled):
+            return None  # "…, reaffirms commitment to talks": an object, not an inverted speaker
         # The phrase must end the clause: "said one official." / "said X, a member of …"
         after = last
         while after < self.n and self.tok.lower[after] in self.words["prepositions"] and after + 1 < self.n:
@@ -1168,7 +1170,14 @@ def _needs_resolution(speaker_text: str, lexicon: CueLexicon) -> bool:
         return False
     if len(words) == 1 and words[0] in lexicon.words["pronouns"]:
         return True
-    return len(words) <= 3 and words[0] == "the" and words[-1] in lexicon.words["anaphor_heads"]
+    # "the group", "the senior official"; but "the Trump campaign" names its campaign already
+    described = speaker_text.split()[1:]
+    return (
+        len(words) <= 3
+        and words[0] == "the"
+        and words[-1] in lexicon.words["anaphor_heads"]
+        and not any(word[:1].isupper() for word in described)
+    )
 
 
 def _resolve(
@@ -1277,13 +1286,19 @@ def _last_name(
         if _is_group(name, lexicon, surnames) == want_group:
             return name
     if want_group:
+        # a one-word name ("Hamas"): a capitalised word outside quotes, not opening its sentence
+        # (where any word is capitalised: "According", "Tuesday") and not a day or month
         for earlier_sentence in reversed(article.sentences[first : sentence.index + 1]):
-            for word in reversed(_TOKEN.findall(earlier_sentence.text)):
-                capitalised = word[:1].isupper() and word.lower() not in lexicon.words["discourse"]
+            unquoted = _QUOTED_SPAN.sub(lambda quoted: " " * len(quoted.group(0)), earlier_sentence.text)
+            matches = list(_TOKEN.finditer(unquoted))
+            for match in reversed(matches[1:]):
+                word = match.group(0)
                 if (
-                    capitalised
+                    word[:1].isupper()
                     and len(word) > 2
-                    and earlier_sentence.start + earlier_sentence.text.find(word) < before
+                    and word.lower() not in lexicon.words["discourse"]
+                    and word.lower() not in lexicon.words["calendar"]
+                    and earlier_sentence.start + match.start() < before
                 ):
                     return word
     return None
