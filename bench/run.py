@@ -220,11 +220,12 @@ def _bench_flow() -> Any:
     """
     from prefect import flow
 
-    from flows.daily import _summary, ingest_documents
+    from flows.daily import _summary, ingest_documents, warm_cpu_pool
     from pipeline.store import finish_run, start_run, writer
 
     @flow(name="stancewatch-bench-ingest", log_prints=True, validate_parameters=False)
     def bench_ingest(loader: Loader, settings: Any) -> dict[str, Any]:
+        warm_cpu_pool(settings)
         db = str(settings.db)
         with writer(db) as con:
             run_id = start_run(con, "bench")
