@@ -181,9 +181,23 @@ class _SentenceReader:
         self.in_quote = self._quote_state(starts_in_quote)
         self.loose_subject = False
         self.found_so_far: list[_Found] = []
+        self.body_start = self._dateline_end()
         words = [t for t in tokens.text if t[0].isalpha()]
         # Title case ("Clinton Campaign Manager Laughs, Evades Reporter’s Question"): capitals say nothing.
         self.title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+    def _dateline_end(self) -> int:
+        """The first token after a dateline ("WASHINGTON —", "MANCHESTER, N.H. -", "Aug 27 (Reuters) -")."""
+        for i in range(1, min(self.n, 10)):
+            if self.tok.text[i] in ("—", "–", "-", "--"):
+                head = self.tok.text[:i]
+                names = [word for word in head if word[0].isalnum()]
+                if names and all(word[0].isupper() or word[0].isdigit() for word in names) and (
+                    head[0].isupper() or "(" in head
+                ):
+                    return i + 1
+                return 0
+        return 0
 
     def _quote_state(self, inside: bool) -> list[bool]:
         """For each token: whether it stands inside quotation marks."""
@@ -565,8 +579,8 @@ class _SentenceReader:
         return j > 0 and self.tok.text[j - 1] in ("”", '"', "’")
 
     def _inverted(self, c: int, lemma: str, kind: str) -> _Found | None:
-        if kind != "speech":
-            return None
+        if kind != "speech" or lemma in self.words["uninvertible"]:
+            return None  # "…, Butz told The Huffington Post": the phrase after "told" is its addressee
         if c > 0 and self.tok.text[c - 1] not in (",", "”", '"', "’", "''", "—", "–"):
             return None
         first = c + 1
@@ -616,7 +630,7 @@ class _SentenceReader:
         # ", saying …": the speaker is the subject of the main clause: the last comma segment before the
         # participle that reads "noun phrase + verb" ("Speaking in Salem, New Hampshire, Trump went after
         # Bush, calling him …"), else the first noun phrase of the sentence.
-        speaker = self._segment_subject(c) or self._clause_subject(0, c)
+        speaker = self._segment_subject(c) or self._clause_subject(self.body_start, c)
         if speaker is None:
             return None
         lemma, kind = self.lex.forms[self.tok.lower[c]]
@@ -680,6 +694,8 @@ class _SentenceReader:
         start = end
         limit = max(0, end - 14)
         while start > limit:
+            if start - 1 < end - 1 and start >= 2 and self._verb_after_head(start - 1):
+                break  # "Mr. Obama revised his withdrawal plans", "the senator sees issues": a verb
             if not self._np_inner(start - 1):
                 # "sources close to the talks", "officials familiar with the matter"
                 joined = (
@@ -779,7 +795,7 @@ class _SentenceReader:
             ):
                 return i + 1
             i -= 1
-        return 0
+        return self.body_start if before > self.body_start else 0
 
     def _clause_subject(self, start: int, end: int) -> tuple[int, int] | None:
         """The first noun phrase of a clause, after opening adverbials ("However,", "On Monday,")."""
@@ -795,6 +811,11 @@ class _SentenceReader:
             opens_phrase = opens_phrase or (
                 word.endswith("ly") and i + 1 < end and self.tok.text[i + 1] == ","
             )
+            if self._is(i, "existential"):
+                return None  # "There's lots of talk about …": no one in particular
+            # "For two years, …", "Ahead of the primary, …", "Even before Sanders took the stage, …",
+            # "Tuesday, the senator …": an opening adverbial up to its comma
+            opens_phrase = opens_phrase or self._is(i, "clause_openers") or self._is(i, "calendar")
             if self._is(i, "prepositions") or self._is(i, "subordinators") or opens_phrase:
                 # an opening adverbial phrase: skip to the next comma
                 while i < end and self.tok.text[i] != ",":
