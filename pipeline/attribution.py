@@ -1298,10 +1298,22 @@ def _last_name(
     # names mentioned in this and the few sentences before (the subject of "released a video", then "he said")
     first = max(0, sentence.index - 3)
     for earlier_sentence in article.sentences[first : sentence.index + 1]:
-        for match in _NAME_RUN.finditer(earlier_sentence.text):
-            start = earlier_sentence.start + match.start()
-            if start < before:
-                candidates.append((start, match.group(0)))
+        # names outside quotes ("“If Hillary wants to be queen …,” he said": not Hillary), without a
+        # capitalised opening word that is no name ("If", "When", "Tuesday")
+        unquoted = _QUOTED_SPAN.sub(lambda quoted: " " * len(quoted.group(0)), earlier_sentence.text)
+        for match in _NAME_RUN.finditer(unquoted):
+            name_words = match.group(0).split()
+            while name_words and (
+                name_words[0].lower() in lexicon.words["subordinators"]
+                or name_words[0].lower() in lexicon.words["discourse"]
+                or name_words[0].lower() in lexicon.words["determiners"]
+                or name_words[0].lower() in lexicon.words["calendar"]
+                or name_words[0].lower() in lexicon.words["prepositions"]
+            ):
+                name_words.pop(0)
+            start = earlier_sentence.start + match.end() - len(" ".join(name_words))
+            if len(name_words) >= 2 and start < before:
+                candidates.append((start, " ".join(name_words)))
     surnames = _surnames(article)
     for _, name in sorted(candidates, reverse=True):
         if _is_group(name, lexicon, surnames) == want_group:
