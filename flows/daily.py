@@ -196,8 +196,10 @@ _CPU_POOL_SIZE: ContextVar[int] = ContextVar("stancewatch_cpu_pool_size", defaul
 
 # Parts each worker's share of a batch is cut into (see ``_prepare_here``).
 _PARTS_PER_WORKER = 4
-# What a worker imports before its first batch (trafilatura, lxml, numpy, the claim patterns): ~1 s of CPU.
-_WORKER_MODULES = ("pipeline.batch",)
+# What the workers' fork server loads before forking any: the stage modules (trafilatura, lxml, numpy, the
+# claim patterns: ~1 s of CPU to import) and their first-use state (~1 s more), which every worker
+# spent again on its first batch of every run before.
+_WORKER_MODULES = ("flows.cpu_worker",)
 
 
 def _cpu_context() -> BaseContext:

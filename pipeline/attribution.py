@@ -165,6 +165,7 @@ class _Found:
     via: str | None = None
     nominal: bool = False  # a possessed noun of saying ("Trump’s claim"), not a verb
     relative: bool = False  # read from a relative clause ("Ted Cruz, who said …")
+    content_follows: bool = False  # "One activist tweeted:" / "he declared:": what was said comes next
 
 
 class _SentenceReader:
@@ -279,11 +280,28 @@ class _SentenceReader:
                 taken_speakers[fallback.speaker] = len(found)
                 found.append(fallback)
             start = fallback.cue[1]
+        self._mark_content_follows(found)
         for i in range(self.n):
             if self.tok.lower[i] in self.words["unnamed_source_adverbs"] and not self.in_quote[i]:
                 # "Trump reportedly asked …": someone unnamed says so (after the others: it nests nothing)
                 found.append(_Found((i, i), (i, i + 1), (0, self.n), "reported", 0.3))
         return found
+
+    def _mark_content_follows(self, found: list[_Found]) -> None:
+        """A sentence ending in a colon after its last cue ("One BLM activist tweeted:", "Trump issued the
+        following statement:"): what was said is the next paragraph, not words of this sentence."""
+        if self.n < 2 or self.tok.text[-1] != ":" or not found:
+            return
+        last = max(found, key=lambda f: f.cue[0])
+        between = range(last.cue[1], self.n - 1)
+        if len(between) > 6 or any(
+            self.tok.lower[i] == "that" or self._is_quote(i) or self.tok.text[i] in (",", ";") for i in between
+        ):
+            return  # "Sanders pointed out that veterans’ issues were ignored:" says it here
+        if last.speaker[1] > last.cue[0] and last.speaker[0] > last.cue[1]:
+            return  # an inverted speaker after the cue: keep the content before it
+        last.content = (self.n - 1, self.n)
+        last.content_follows = True
 
     def _fallback(self, found: list[_Found], start: int = 1) -> _Found | None:
         """The first cue from ``start`` no shape explained: the subject of its clause, low confidence."""
@@ -327,7 +345,16 @@ class _SentenceReader:
         """A name, a colon, words: "Trump: My immigration plans aren't set in stone.", "FALLIN: I think …"."""
         limit = min(self.n, 6)
         colon = next((i for i in range(1, limit) if self.tok.text[i] == ":"), None)
-        if colon is None or self.n - colon < 3:
+        if colon is None:
+            return None
+        if colon == self.n - 1 and colon >= 2 and self.tok.lower[0] in self.lex.forms:
+            # "Stated Stone:" with the quote in the next paragraph
+            if all(self._is_capital(i) for i in range(1, colon)) and not self._is(1, "colon_labels"):
+                found = _Found((1, colon), (0, 1), (colon, colon + 1), "reported", 0.6)
+                found.content_follows = True
+                return found
+            return None
+        if self.n - colon < 3:
             return None
         if sum(self.tok.text[i][0].isalpha() for i in range(colon + 1, self.n)) < 2:
             return None  # a tally ("Clinton: 1,769."), not words
@@ -599,6 +626,13 @@ class _SentenceReader:
             return None  # "…, reaffirms commitment to talks": an object, not an inverted speaker
         # The phrase must end the clause: "said one official." / "said X, a member of …"
         after = last
+        if (
+            after + 2 < self.n
+            and self.tok.text[after].islower()
+            and self.tok.lower[after].endswith(("ed", "ing"))
+            and self.tok.lower[after + 1] in self.words["prepositions"] | {"with", "to"}
+        ):
+            after += 1  # "says a source involved in the talks", "said an official familiar with …"
         while after < self.n and self.tok.lower[after] in self.words["prepositions"] and after + 1 < self.n:
             # "said one official in Jerusalem": a trailing place or time phrase, not a new clause
             nxt = self._np_forward(after + 1)
@@ -867,6 +901,8 @@ class _SentenceReader:
                 break
         while i < self.n and (self.tok.lower[i] in ("that", ":", ",") or self._is(i, "adverbs")):
             i += 1
+        if i >= self.n and self.tok.text[-1] == ":" and after_cue < self.n:
+            return (self.n - 1, self.n)  # "One BLM activist tweeted:": the words come next
         if self.n - i >= 2:
             end = self.n
             while end > i and self.tok.text[end - 1] in (".", "!", "?"):
@@ -897,7 +933,7 @@ class _SentenceReader:
         return round(base, 2)
 
 
-_HEADLINE_END = re.compile(r"[.!?][”\"’]*$")
+_HEADLINE_END = re.compile(r"[.!?:][”\"’]*$")
 
 
 def _is_headline(article: Article, sentence: Sentence) -> bool:
@@ -1091,6 +1127,13 @@ def _build(
     speaker_start, speaker_end = _span(tokens, speaker_first, speaker_last)
     cue_start, cue_end = _span(tokens, *found.cue)
     content_start, content_end = _trim_content(tokens, *found.content)
+    extra = _extra_sentences(article, sentence, found, tokens, quote_states)
+    if found.content_follows:
+        following = _following_paragraph(article, sentence, quote_states)
+        if following:
+            extra = following
+            first_sentence, last_sentence = article.sentences[following[0]], article.sentences[following[-1]]
+            content_start, content_end = first_sentence.start, last_sentence.end
     cue_text = text[cue_start:cue_end]
     cue_word = tokens.lower[found.cue[0]]
     if cue_word == "according":
@@ -1101,7 +1144,7 @@ def _build(
         cue_lemma = lexicon.forms.get(cue_word, (cue_word, ""))[0]
     content = text[content_start:content_end]
     raw_start, raw_end = _span(tokens, *found.content)
-    quote = _quoted(text[raw_start:raw_end])
+    quote = _quoted(content if found.content_follows else text[raw_start:raw_end])
     speaker_text = text[speaker_start:speaker_end]
     resolved = _resolve(article, sentence, speaker_text, speaker_start, history, lexicon)
     return Attribution(
@@ -1121,8 +1164,27 @@ def _build(
         speaker_resolved=resolved,
         quote=quote,
         via=found.via or _via(text, cue_end, min(speaker_start, cue_start), sentence.end, cue_lemma),
-        extra_sentence_indexes=_extra_sentences(article, sentence, found, tokens, quote_states),
+        extra_sentence_indexes=extra,
     )
+
+
+def _following_paragraph(
+    article: Article, sentence: Sentence, quote_states: Sequence[tuple[bool, bool]]
+) -> tuple[int, ...]:
+    """The sentences of the paragraph after ``sentence`` (up to a quote's close if it runs on)."""
+    sentences = article.sentences
+    first = sentence.index + 1
+    if first >= len(sentences):
+        return ()
+    indexes = [first]
+    while indexes[-1] + 1 < len(sentences) and (
+        _same_paragraph(article, sentences[indexes[-1]], sentences[indexes[-1] + 1])
+        or quote_states[indexes[-1]][1]
+    ):
+        indexes.append(indexes[-1] + 1)
+        if len(indexes) >= 8:
+            break  # a long paragraph: its opening is what the colon introduced
+    return tuple(indexes)
 
 
 UNNAMED_SPEAKER = "(unnamed)"
