@@ -336,6 +336,8 @@ class _SentenceReader:
         # (A speech verb there is usually annotated as an attribution of its own: "X said Y told him …".)
         if self._cue_class(result) == "speech" and not result.nominal:
             return False
+        if result.content[1] <= result.speaker[0] and result.speaker[0] > 0 and self.tok.text[result.speaker[0] - 1] == ",":
+            return False  # "He agreed to sell it in 2010, records show.": a source for all that came before
         return any(
             earlier.cue != result.cue and earlier.content[0] <= result.cue[0] < earlier.content[1]
             for earlier in found
@@ -549,8 +551,9 @@ class _SentenceReader:
             if start >= end and self.tok.lower[j] in self.lex.forms:
                 # a noun of saying heads the subject: "…, the congressional report said."
                 start = self._np_backward(j)
-                if not (start < j and self._is(start, "determiners")):
-                    start = end
+                post_posed = start < j and start > 0 and self.tok.text[start - 1] == ","
+                if not (start < j and (self._is(start, "determiners") or post_posed)):
+                    start = end  # but "…, new fundraising reports show.": a source after its content
             speaker = (start, end) if start < end else None
         if speaker is None:
             return None

@@ -104,20 +104,21 @@ def prepare_batch(
 # A page small enough to cost nothing that still takes the paths a real page takes: page metadata, the
 # extractor's fallbacks (its text is short), cleaning, sentence splitting, attribution.
 _WARM_UP_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>Budget talks resume</title><meta name="author" content="A. Reporter"><meta property="article:published_time" content="2025-01-15">
+<title>Budget talks resume</title><meta name="author" content="A. Reporter">
+<meta property="article:published_time" content="2025-01-15">
 </head><body><article><h1>Budget talks resume</h1><p>The finance minister said on Monday that the talks
 would resume next week. "We are ready to sign," the minister's spokesman told reporters.</p></article>
 </body></html>"""
 
 
-def warm_up() -> None:
+def warm_up() -> PreparedBatch:
     """Prepare one tiny page, so the state the stages build on first use (the extractor's stoplists and
     domain list, compiled cleaning and claim patterns: ~1 s of CPU) exists before worker processes are
-    forked from this one, and no worker builds it again."""
+    forked from this one, and no worker builds it again. Returns the page prepared."""
     page = RawDocument(
         doc="warm-up.html", text=_WARM_UP_PAGE, url="https://example.org/news/warm-up", content_kind="html"
     )
-    prepare_batch([page], None)
+    return prepare_batch([page], None)
 
 
 def merge_prepared(parts: Sequence[PreparedBatch]) -> PreparedBatch:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.batch import merge_prepared, prepare_batch, split_evenly
+from pipeline.batch import merge_prepared, prepare_batch, split_evenly, warm_up
 from pipeline.models import RawDocument
 from pipeline.read import read_folder
 from pipeline.watchlist import load_watchlist
@@ -34,3 +34,12 @@ def test_split_then_merged_equals_whole() -> None:
 def test_merging_nothing_is_an_empty_batch() -> None:
     empty = merge_prepared([])
     assert (empty.articles, empty.problems, empty.extractions, empty.signed) == ([], [], {}, None)
+
+
+def test_warm_up_takes_its_page_through_extraction_cleaning_and_claims() -> None:
+    # The page must reach every stage, or the state those stages build on first use stays unbuilt.
+    prepared = warm_up()
+    assert prepared.problems == []
+    [article] = prepared.articles
+    assert article.published is not None and "finance minister" in article.text
+    assert article.sentences and set(prepared.extractions) == {article.article_id}

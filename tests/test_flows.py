@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.settings import Settings
+from pipeline.settings import Settings, get_settings
 from pipeline.store import reader
 from tests.conftest import FIXTURES, SAMPLE
 from tests.httpserver import FaultServer, http_server_fixture  # noqa: F401  (provides http_server)
@@ -145,3 +145,75 @@ def test_ingest_flow_skips_bad_files_and_keeps_the_rest(
     assert again["new_articles"] == 0 and again["already_stored"] == 4
     assert "blank.html" not in {Path(s["path"]).name for s in again["skipped"]}
     assert len(again["skipped"]) == 5
+
+
+def _worker_state() -> tuple[bool, bool]:
+    """In a pool worker: was the warm-up module loaded, and is the extractor's lazily built stoplist there,
+    before this worker ran any batch?"""
+    import sys
+
+    import trafilatura.external
+
+    return "flows.cpu_worker" in sys.modules, trafilatura.external.JT_STOPLIST is not None
+
+
+def test_cpu_pool_workers_start_warm_and_a_split_batch_keeps_its_order(tmp_path: Path) -> None:
+    from flows.daily import _CPU_POOL, _prepare_here, cpu_pool, warm_cpu_pool
+    from pipeline.batch import prepare_batch
+    from pipeline.read import read_folder
+
+    settings = get_settings(db=tmp_path / "s.duckdb", task_runner="processes", workers=2)
+    documents, _ = read_folder(SAMPLE)
+    watchlist = None
+    with cpu_pool(settings):
+        pool = _CPU_POOL.get()
+        assert pool is not None
+        # Forked from the fork server, which imported the stages and ran them once before any fork.
+        assert pool.submit(_worker_state).result() == (True, True)
+        prepared = _prepare_here(documents, watchlist)  # five documents over 2 workers x 4 parts
+    assert _CPU_POOL.get() is None
+    whole = prepare_batch(documents, watchlist)
+    assert [a.article_id for a in prepared.articles] == [a.article_id for a in whole.articles]
+    assert prepared.extractions == whole.extractions
+
+    assert warm_cpu_pool(settings) is True  # already running: kept
+    assert warm_cpu_pool(get_settings(db=tmp_path / "s.duckdb", task_runner="threads")) is False
+
+
+def test_a_batch_with_nothing_new_submits_no_work(tmp_path: Path) -> None:
+    from concurrent.futures import Future
+
+    from flows.daily import _ingest, _write_batch
+    from pipeline.batch import PreparedBatch, prepare_batch
+    from pipeline.read import read_folder
+    from pipeline.store import start_run, writer
+
+    settings = get_settings(db=tmp_path / "s.duckdb", task_runner="threads", batch_size=2)
+    with writer(settings.db) as con:
+        run_id = start_run(con, "test")
+    prepared_batches: list[list[str]] = []
+
+    def prepare(documents: list, watchlist: object) -> Future[PreparedBatch]:
+        prepared_batches.append([d.doc for d in documents])
+        done: Future[PreparedBatch] = Future()
+        done.set_result(prepare_batch(documents, None))
+        return done
+
+    def ingest(items: list) -> dict:
+        return _ingest(
+            items,
+            settings=settings,
+            watchlist=None,
+            prepare=prepare,
+            store=lambda job: _write_batch(str(settings.db), job, run_id, 0),
+        )
+
+    documents, _ = read_folder(SAMPLE)
+    first = ingest(documents[:4])
+    assert first["articles"] == 4 and len(prepared_batches) == 2
+
+    prepared_batches.clear()
+    again = ingest(documents)  # batches of two: two all known, the third half new
+
+    assert again["already_stored"] == 4 and again["articles"] == 1
+    assert prepared_batches == [[documents[4].doc]]
