@@ -166,6 +166,8 @@ class _Found:
     nominal: bool = False  # a possessed noun of saying ("Trump’s claim"), not a verb
     relative: bool = False  # read from a relative clause ("Ted Cruz, who said …")
     content_follows: bool = False  # "One activist tweeted:" / "he declared:": what was said comes next
+    paragraph_follows: bool = False  # the sentence ends in a colon: the next paragraph continues it
+    rest_of_paragraph: bool = False  # "FALLIN: I think … . I think …": a speaker label holds its paragraph
 
 
 class _SentenceReader:
@@ -293,13 +295,14 @@ class _SentenceReader:
         if self.n < 2 or self.tok.text[-1] != ":" or not found:
             return
         last = max(found, key=lambda f: f.cue[0])
+        if last.speaker[1] > last.cue[0] and last.speaker[0] > last.cue[1]:
+            return  # an inverted speaker after the cue: keep the content before it
+        last.paragraph_follows = True
         between = range(last.cue[1], self.n - 1)
         if len(between) > 6 or any(
             self.tok.lower[i] == "that" or self._is_quote(i) or self.tok.text[i] in (",", ";") for i in between
         ):
-            return  # "Sanders pointed out that veterans’ issues were ignored:" says it here
-        if last.speaker[1] > last.cue[0] and last.speaker[0] > last.cue[1]:
-            return  # an inverted speaker after the cue: keep the content before it
+            return  # "X said that given the candidates on both sides:": it starts here, goes on there
         last.content = (self.n - 1, self.n)
         last.content_follows = True
 
@@ -353,7 +356,7 @@ class _SentenceReader:
             # "Stated Stone:" with the quote in the next paragraph
             if all(self._is_capital(i) for i in range(1, colon)) and not self._is(1, "colon_labels"):
                 found = _Found((1, colon), (0, 1), (colon, colon + 1), "reported", 0.6)
-                found.content_follows = True
+                found.content_follows = found.paragraph_follows = True
                 return found
             return None
         if self.n - colon < 3:
@@ -371,6 +374,7 @@ class _SentenceReader:
             (colon + 1, self.n),
             "headline" if self.headline else "direct" if self._is_quote(colon + 1) else "reported",
             0.6,
+            rest_of_paragraph=not self.headline,
         )
 
     def _cue_class(self, found: _Found) -> str:
@@ -1091,7 +1095,7 @@ def _extra_sentences(
             _same_paragraph(article, sentences[forward - 1], sentences[forward])
             # news style: a paragraph that is only a quote, after the speaker's quoted paragraph,
             # goes on with the same speaker ("“A,” Trump said.¶“B …”")
-            or ((extra or found.kind == "direct") and sentences[forward].text[:1] in _QUOTE_OPENERS)
+            or ((extra or found.kind in ("direct", "mixed")) and sentences[forward].text[:1] in _QUOTE_OPENERS)
         )
         and (quote_states[forward][0] or sentences[forward].text[:1] in _QUOTE_OPENERS)
         and not lexicon.mentions_cue(_QUOTED_SPAN.sub(" ", sentences[forward].text))
@@ -1131,12 +1135,16 @@ def _build(
     cue_start, cue_end = _span(tokens, *found.cue)
     content_start, content_end = _trim_content(tokens, *found.content)
     extra = _extra_sentences(article, sentence, found, tokens, quote_states)
-    if found.content_follows:
+    if found.paragraph_follows:
         following = _following_paragraph(article, sentence, quote_states)
-        if following:
+        if following and found.content_follows:
             extra = following
             first_sentence, last_sentence = article.sentences[following[0]], article.sentences[following[-1]]
             content_start, content_end = first_sentence.start, last_sentence.end
+        else:
+            extra = tuple(dict.fromkeys(extra + following))
+    elif found.rest_of_paragraph:
+        extra = tuple(dict.fromkeys(extra + _rest_of_paragraph(article, sentence)))
     cue_text = text[cue_start:cue_end]
     cue_word = tokens.lower[found.cue[0]]
     if cue_word == "according":
@@ -1169,6 +1177,19 @@ def _build(
         via=found.via or _via(text, cue_end, min(speaker_start, cue_start), sentence.end, cue_lemma),
         extra_sentence_indexes=extra,
     )
+
+
+def _rest_of_paragraph(article: Article, sentence: Sentence) -> tuple[int, ...]:
+    """The sentences after ``sentence`` in its paragraph."""
+    sentences = article.sentences
+    indexes: list[int] = []
+    previous = sentence
+    for following in sentences[sentence.index + 1 : sentence.index + 9]:
+        if not _same_paragraph(article, previous, following):
+            break
+        indexes.append(following.index)
+        previous = following
+    return tuple(indexes)
 
 
 def _following_paragraph(
