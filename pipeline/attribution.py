@@ -205,8 +205,13 @@ class _SentenceReader:
     def _quote_state(self, inside: bool) -> list[bool]:
         """For each token: whether it stands inside quotation marks."""
         state: list[bool] = []
-        for word in self.tok.text:
-            if (word in _OPEN_QUOTES and word != "‘") or word == "``":
+        for i, word in enumerate(self.tok.text):
+            if word == "“" and i > 0 and self.tok.text[i - 1] in (",", ".", "?", "!") and (
+                self.tok.end[i - 1] == self.tok.start[i] and inside
+            ):
+                state.append(True)  # "“It’s unusual,“ said …": a closing mark typed the wrong way round
+                inside = False
+            elif (word in _OPEN_QUOTES and word != "‘") or word == "``":
                 inside = True
                 state.append(True)
             elif word in ("”", "»"):
@@ -615,7 +620,12 @@ class _SentenceReader:
     def _inverted(self, c: int, lemma: str, kind: str) -> _Found | None:
         if kind != "speech" or lemma in self.words["uninvertible"]:
             return None  # "…, Butz told The Huffington Post": the phrase after "told" is its addressee
-        if c > 0 and self.tok.text[c - 1] not in (",", "”", '"', "’", "''", "—", "–"):
+        closed_reversed = c > 0 and self.tok.text[c - 1] == "“" and not self.in_quote[c]
+        # "… 'We'll bomb them,'" + "'' said": a single quote closed inside the double one
+        closed_reversed = closed_reversed or (
+            c > 1 and self.tok.text[c - 1] == "'" and self.tok.text[c - 2] == "''"
+        )
+        if c > 0 and self.tok.text[c - 1] not in (",", "”", '"', "’", "''", "—", "–") and not closed_reversed:
             return None
         first = c + 1
         if first >= self.n or (
@@ -722,12 +732,17 @@ class _SentenceReader:
         word = self.tok.text[i]
         low = self.tok.lower[i]
         if not word[0].isalnum():
-            return word in ("-", "’", "'", "&", ".", "%")
+            # "Florida’s Rick Wilson": a possessive after a name stays inside the phrase
+            possessive = low in ("’s", "'s") and i > 0 and self.tok.text[i - 1][0].isalnum()
+            return word in ("-", "’", "'", "&", ".", "%") or possessive
         if low in self.lex.forms and not word[0].isupper():
+            # after a determiner it is a noun: "one Republican involved in the planning"
+            return i > 0 and self.tok.lower[i - 1] in ("the", "a", "an", "his", "her", "their", "its")
+        # a capitalised word inside a sentence is a name even when it spells a function word ("Will Doyle")
+        name = word[0].isupper() and i > 0 and not self.title_case and self.tok.text[i - 1] not in _SENTENCE_MARKS
+        if (low in self.words["subordinators"] or low in self.words["auxiliaries"]) and not name:
             return False
-        if low in self.words["subordinators"] or low in self.words["auxiliaries"]:
-            return low in ("that",) and False
-        if low in self.words["prepositions"] or low in self.words["verbs"]:
+        if (low in self.words["prepositions"] or low in self.words["verbs"]) and not name:
             return False
         return not self._is_adverb(i) or word[0].isupper()
 
@@ -779,6 +794,8 @@ class _SentenceReader:
         low = self.tok.lower[i]
         if low != self.tok.text[i] or not low.endswith(("ed", "s")) or low.endswith(("ss", "us")):
             return False
+        if not low[0].isalpha():
+            return False  # the possessive of "Florida’s Rick Wilson"
         if low in self.words["speaker_nouns"] or low in self.words["group_heads"]:
             return False  # "Israeli officials", "Palestinian sources"
         previous = self.tok.lower[i - 1]
@@ -940,6 +957,7 @@ class _SentenceReader:
         return round(base, 2)
 
 
+_SENTENCE_MARKS = frozenset({".", "!", "?", ":", '"', "“", "”", "''", "``", "—", "–", "-", "("})
 _HEADLINE_END = re.compile(r"[.!?:][”\"’]*$")
 
 
@@ -968,8 +986,11 @@ def _quote_depths(article: Article) -> list[tuple[bool, bool]]:
         if "\n" in article.text[previous_end : sentence.start]:
             inside = False
         starts_inside = inside
-        for mark in _QUOTE_MARK.findall(sentence.text):
-            if mark in ("“", "«", "``"):
+        for found in _QUOTE_MARK.finditer(sentence.text):
+            mark = found.group(0)
+            if mark == "“" and inside and sentence.text[found.start() - 1 : found.start()] in (",", ".", "?", "!"):
+                inside = False  # "“It’s unusual,“ said …": a closing mark typed the wrong way round
+            elif mark in ("“", "«", "``"):
                 inside = True
             elif mark in ("”", "»"):
                 inside = False
