@@ -183,6 +183,7 @@ class _SentenceReader:
         self.headline = headline
         self.in_quote = self._quote_state(starts_in_quote)
         self.loose_subject = False
+        self.speech_cue = False
         self.found_so_far: list[_Found] = []
         self.body_start = self._dateline_end()
         words = [t for t in tokens.text if t[0].isalpha()]
@@ -515,6 +516,7 @@ class _SentenceReader:
         low = self.tok.lower[c]
         # past-tense speech verbs ("said", "told") make any short determiner phrase a speaker
         self.loose_subject = kind == "speech" and low != lemma and not low.endswith("s")
+        self.speech_cue = kind == "speech"
         j = c - 1
         while j >= 0 and (
             self._is(j, "auxiliaries")
@@ -900,6 +902,8 @@ class _SentenceReader:
         if self.loose_subject and self.tok.lower[first] in self.words["determiners"] and last - first <= 5:
             return True  # "the release said", "those surveyed said"
         plural = head.endswith("s") and not head.endswith(("ss", "us", "is")) and len(head) > 3
+        if plural and last - first == 1 and self.speech_cue:
+            return True  # "forecasters say", "…, critics say"
         return plural and 2 <= last - first <= 4
 
     # --- content --------------------------------------------------------------------------------------
@@ -1035,7 +1039,7 @@ def find_attributions(article: Article) -> tuple[Attribution, ...]:
 _NUMBER_WORDS = frozenset(
     ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "hundreds"]
 )
-_QUANTIFIERS = frozenset({"some", "many", "most", "few", "others", "all", "both", "several"})
+_QUANTIFIERS = frozenset({"some", "many", "most", "few", "others", "all", "both", "several", "another"})
 # A clause after these ("…, and more than 4 in 10 said …") is a second statement, not the first one's content.
 _COORDINATORS = frozenset({"and", "but", "while", "whereas", "although", ";"})
 
