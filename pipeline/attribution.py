@@ -484,6 +484,20 @@ class _SentenceReader:
             and not self._is_adverb(c - 1)
         ):
             return None  # "a statement released by the campaign": a participle after its noun, not a verb
+        if (
+            low.endswith("ed")
+            and c + 1 < self.n
+            and self.tok.lower[c + 1] in ("in", "on", "at", "during")
+            and c >= 2
+            and self.tok.text[c - 1].isalpha()
+            and self.tok.text[c - 1].islower()
+            and self.tok.lower[c - 2] in self.words["determiners"]
+            and not self._is(c - 1, "speaker_nouns")
+            and not self._is(c - 1, "group_heads")
+        ):
+            return None  # "the exact conversation outlined in Conason’s book": a participle after its noun
+        if prev in self.words["prepositions"] and prev not in ("to", "as") and not low.endswith("ing"):
+            return None  # "in order to", "in response to", "without comment": a noun after a preposition
         if prev == "to" and base_form:
             return None  # "wants to say", "plans to announce": the outer verb carries it
         if base_form and not self.headline and not self._base_form_subject(c):
@@ -565,6 +579,18 @@ class _SentenceReader:
                 post_posed = start < j and start > 0 and self.tok.text[start - 1] == ","
                 if not (start < j and (self._is(start, "determiners") or post_posed)):
                     start = end  # but "…, new fundraising reports show.": a source after its content
+            # "Gowdy earlier in the day touted …", "Trump at a rally in Ohio said": the phrase read back is
+            # the object of a place or time phrase; the subject stands before it
+            while start < end and start >= 2 and self.tok.lower[start - 1] in _ADVERBIAL_PREPOSITIONS:
+                before = start - 2
+                while before >= 0 and self._is_adverb(before):
+                    before -= 1
+                if before < 0:
+                    break
+                earlier = self._np_backward(before + 1)
+                if earlier > before or not self._plausible_speaker(earlier, before + 1):
+                    break
+                start, end = earlier, before + 1
             speaker = (start, end) if start < end else None
         if speaker is None:
             return None
@@ -1048,6 +1074,8 @@ def _is_number(word: str) -> bool:
     return word.isdigit() or word in _NUMBER_WORDS
 
 
+# "Trump at a rally in Ohio said": prepositions whose phrase stands between a subject and its verb.
+_ADVERBIAL_PREPOSITIONS = frozenset({"in", "at", "on", "during"})
 _NOT_ACTIVE = frozenset({"’s", "'s", "be", "been", "being", "is", "are", "was", "were"})
 _CONTENT_EDGE = frozenset(_QUOTES | {",", ";", ":", ".", "—", "–"})
 
