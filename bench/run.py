@@ -129,6 +129,19 @@ def _proc_tree() -> list[tuple[int, int, str, float, float]]:
     return rows
 
 
+def _pss_bytes(pid: int) -> int:
+    """Proportional set size: shared pages split among the processes sharing them. Workers forked from
+    the fork server share its imported modules, which a sum of RSS would count once per worker."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
 def _is_prefect_server(cmd: str) -> bool:
     return "uvicorn" in cmd or "prefect.server" in cmd or "prefect server" in cmd
 
@@ -143,6 +156,7 @@ class RssSampler(AbstractContextManager["RssSampler"]):
     def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
         self.peak_mb = 0.0
+        self.peak_pss_mb = 0.0  # the same processes' proportional set size (shared pages counted once)
         self.server_peak_mb = 0.0
         self.server_cpu_s = 0.0  # CPU seconds the Prefect server spent while the block ran
         self._server_cpu_start: float | None = None
@@ -150,15 +164,17 @@ class RssSampler(AbstractContextManager["RssSampler"]):
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _sample(self) -> None:
-        pipeline = server = 0
+        pipeline = pipeline_pss = server = 0
         server_cpu = 0.0
-        for _pid, rss, cmd, cpu, _ in _proc_tree():
+        for pid, rss, cmd, cpu, _ in _proc_tree():
             if _is_prefect_server(cmd):
                 server += rss
                 server_cpu += cpu
             else:
                 pipeline += rss
+                pipeline_pss += _pss_bytes(pid)
         self.peak_mb = max(self.peak_mb, pipeline / 2**20)
+        self.peak_pss_mb = max(self.peak_pss_mb, pipeline_pss / 2**20)
         self.server_peak_mb = max(self.server_peak_mb, server / 2**20)
         if self._server_cpu_start is None:
             self._server_cpu_start = server_cpu
@@ -184,6 +200,7 @@ class Timed:
     wall_s: float
     cpu_s: float
     peak_rss_mb: float = 0.0
+    peak_pss_mb: float = 0.0
     prefect_server_rss_mb: float = 0.0
     prefect_server_cpu_s: float = 0.0
     result: Any = None
@@ -193,6 +210,7 @@ class Timed:
             "wall_s": round(self.wall_s, 3),
             "cpu_s": round(self.cpu_s, 3),
             "peak_rss_mb": round(self.peak_rss_mb, 1),
+            "peak_pss_mb": round(self.peak_pss_mb, 1),
             "prefect_server_rss_mb": round(self.prefect_server_rss_mb, 1),
             "prefect_server_cpu_s": round(self.prefect_server_cpu_s, 2),
         }
@@ -203,7 +221,7 @@ def timed(work: Callable[[], Any]) -> Timed:
         cpu, wall = _cpu_seconds(), time.perf_counter()
         result = work()
         wall, cpu = time.perf_counter() - wall, _cpu_seconds() - cpu
-    return Timed(wall, cpu, rss.peak_mb, rss.server_peak_mb, rss.server_cpu_s, result)
+    return Timed(wall, cpu, rss.peak_mb, rss.peak_pss_mb, rss.server_peak_mb, rss.server_cpu_s, result)
 
 
 # ---- the runs -------------------------------------------------------------------------------------
@@ -472,7 +490,8 @@ def part_reuters(args: argparse.Namespace, tmp: Path, report: Report) -> None:
         )
         report.say(
             f"reuters {n:>6} stories: {run.wall_s:6.1f}s ({n / run.wall_s:.0f}/s, cpu {run.cpu_s:.1f}s, "
-            f"peak {run.peak_rss_mb:.0f} MB + Prefect server {run.prefect_server_rss_mb:.0f} MB){extra}"
+            f"peak {run.peak_rss_mb:.0f} MB RSS, {run.peak_pss_mb:.0f} MB PSS + Prefect server "
+            f"{run.prefect_server_rss_mb:.0f} MB){extra}"
         )
     section: dict[str, Any] = {"curve": curve}
     by_size = {p["size"]: p for p in curve}
@@ -569,6 +588,9 @@ def summary(report: Report, started: float) -> dict[str, Any]:
     peaks = [text.get("flow", {}).get("peak_rss_mb", 0.0)] + [
         p["peak_rss_mb"] for p in reuters_part.get("curve", [])
     ]
+    pss = [text.get("flow", {}).get("peak_pss_mb", 0.0)] + [
+        p["peak_pss_mb"] for p in reuters_part.get("curve", [])
+    ]
     share_10k = next(
         (p["prefect_share"] for p in reuters_part.get("curve", []) if "prefect_share" in p), None
     )
@@ -579,6 +601,7 @@ def summary(report: Report, started: float) -> dict[str, Any]:
         "html_ratio_vs_trafilatura_workers": parts.get("html", {}).get("workers", {}).get("ratio"),
         "digest_1m_claims_s": parts.get("digest", {}).get("median_s"),
         "peak_rss_mb": max(peaks) if any(peaks) else None,
+        "peak_pss_mb": max(pss) if any(pss) else None,
         "prefect_share": share_10k if share_10k is not None else text.get("prefect_share"),
         "stages": text.get("stages"),
         "machine": {"cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2)},
