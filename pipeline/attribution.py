@@ -369,7 +369,20 @@ class _SentenceReader:
             return None
         if sum(self.tok.text[i][0].isalpha() for i in range(colon + 1, self.n)) < 2:
             return None  # a tally ("Clinton: 1,769."), not words
-        if not all(self.tok.text[i][0].isupper() or self.tok.text[i] in (".", "-") for i in range(colon)):
+        named = all(self.tok.text[i][0].isupper() or self.tok.text[i] in (".", "-") for i in range(colon))
+        # "Clinton camp: …": a capitalised head word and a few plain nouns, no verb or preposition
+        described = (
+            colon <= 3
+            and self._is_capital(0)
+            and all(
+                self.tok.text[i].isalpha()
+                and not self._is(i, "prepositions")
+                and not self._is(i, "verbs")
+                and self.tok.lower[i] not in self.lex.forms
+                for i in range(colon)
+            )
+        )
+        if not (named or described):
             return None
         label = " ".join(self.tok.lower[:colon])
         if label in self.words["colon_labels"] or any(self._is(i, "colon_labels") for i in range(colon)):
@@ -401,13 +414,21 @@ class _SentenceReader:
         last = self._np_forward(first)
         if last <= first:
             return None
+        while last < self.n and self.tok.lower[last] in self.lex.forms and self.tok.text[last].islower():
+            last = max(last + 1, self._np_forward(last + 1))  # "according to a recent report": a noun here
+        while last + 1 < self.n and self.tok.lower[last] in ("from", "by", "of", "at", "for"):
+            further = self._np_forward(last + 1)  # "a recent report from Bloomberg New Energy Finance"
+            if further <= last + 1:
+                break
+            last = further
         after = last
         if after < self.n and self.tok.lower[after] in ("who", "which", "that"):
             # "According to an Israeli source who spoke to Haaretz, negotiations …"
             while after < self.n and self.tok.text[after] != ",":
                 after += 1
-        if i > 0 and not self._is_punct(i - 1):
-            content = (0, i)
+        sentence_end = after >= self.n or all(self._is_punct(k) for k in range(after, self.n))
+        if (i > 0 and not self._is_punct(i - 1)) or (i > 1 and sentence_end):
+            content = (0, i)  # "…, according to the report." speaks of what came before
         else:
             content = (
                 (after + 1, self.n) if after < self.n and self.tok.text[after] == "," else (after, self.n)
@@ -585,8 +606,8 @@ class _SentenceReader:
                 before = start - 2
                 while before >= 0 and self._is_adverb(before):
                     before -= 1
-                if before < 0:
-                    break
+                if before < self.body_start or not self.tok.text[before][0].isalnum():
+                    break  # "At the moment Christie learned": the phrase opens the clause
                 earlier = self._np_backward(before + 1)
                 if earlier > before or not self._plausible_speaker(earlier, before + 1):
                     break
@@ -596,6 +617,14 @@ class _SentenceReader:
             return None
         relative = self.tok.lower[j] in ("who", "whom")
         direct = speaker[0] > 0 and self.tok.text[speaker[0] - 1] in _CLOSE_QUOTES | _TOGGLE_QUOTES
+        # "…, the lawsuit says.": a short phrase after its content is a source, whatever its head
+        direct = direct or (
+            kind == "speech"
+            and speaker[0] > 1
+            and self.tok.text[speaker[0] - 1] == ","
+            and (cue[1] >= self.n - 1 or self.tok.text[cue[1]] in (".", ",", "!", "?"))
+            and self._is(speaker[0], "determiners")
+        )
         if not (direct and speaker[1] - speaker[0] <= 6) and not self._plausible_speaker(*speaker):
             return None
         after_cue = self._past_addressee(cue[1]) if lemma == "tell" else cue[1]
