@@ -47,7 +47,9 @@ def speaker_named(attribution: Attribution) -> str:
     """The speaker as the text names it; a pronoun (or no words at all) is replaced by what it stands
     for. A description ("the group", "the senior official") is already a name for the speaker."""
     written = attribution.speaker_text
-    if written and (written.lower() not in load_cue_lexicon().words["pronouns"] or not attribution.speaker_resolved):
+    if written and (
+        written.lower() not in load_cue_lexicon().words["pronouns"] or not attribution.speaker_resolved
+    ):
         return written
     return attribution.speaker_resolved or written
 

@@ -196,8 +196,10 @@ class _SentenceReader:
             if self.tok.text[i] in ("—", "–", "-", "--"):
                 head = self.tok.text[:i]
                 names = [word for word in head if word[0].isalnum()]
-                if names and all(word[0].isupper() or word[0].isdigit() for word in names) and (
-                    head[0].isupper() or "(" in head
+                if (
+                    names
+                    and all(word[0].isupper() or word[0].isdigit() for word in names)
+                    and (head[0].isupper() or "(" in head)
                 ):
                     return i + 1
                 return 0
@@ -207,8 +209,11 @@ class _SentenceReader:
         """For each token: whether it stands inside quotation marks."""
         state: list[bool] = []
         for i, word in enumerate(self.tok.text):
-            if word == "“" and i > 0 and self.tok.text[i - 1] in (",", ".", "?", "!") and (
-                self.tok.end[i - 1] == self.tok.start[i] and inside
+            if (
+                word == "“"
+                and i > 0
+                and self.tok.text[i - 1] in (",", ".", "?", "!")
+                and (self.tok.end[i - 1] == self.tok.start[i] and inside)
             ):
                 state.append(True)  # "“It’s unusual,“ said …": a closing mark typed the wrong way round
                 inside = False
@@ -288,12 +293,28 @@ class _SentenceReader:
                 taken_speakers[fallback.speaker] = len(found)
                 found.append(fallback)
             start = fallback.cue[1]
+        self._end_contents_at_coordinated_clauses(found)
         self._mark_content_follows(found)
         for i in range(self.n):
             if self.tok.lower[i] in self.words["unnamed_source_adverbs"] and not self.in_quote[i]:
                 # "Trump reportedly asked …": someone unnamed says so (after the others: it nests nothing)
                 found.append(_Found((i, i), (i, i + 1), (0, self.n), "reported", 0.3))
         return found
+
+    def _end_contents_at_coordinated_clauses(self, found: list[_Found]) -> None:
+        """ "Wikileaks released emails, and party officials found …": the first content stops at ", and"""
+        for earlier in found:
+            for later in found:
+                first = later.speaker[0]
+                if (
+                    later is not earlier
+                    and first >= 2
+                    and earlier.content[0] < first - 1 < earlier.content[1]
+                    and earlier.cue[1] <= first
+                    and self.tok.lower[first - 1] in _COORDINATORS
+                    and self.tok.text[first - 2] == ","
+                ):
+                    earlier.content = (earlier.content[0], first - 2)
 
     def _mark_content_follows(self, found: list[_Found]) -> None:
         """A sentence ending in a colon after its last cue ("One BLM activist tweeted:", "Trump issued the
@@ -306,7 +327,8 @@ class _SentenceReader:
         last.paragraph_follows = True
         between = range(last.cue[1], self.n - 1)
         if len(between) > 6 or any(
-            self.tok.lower[i] == "that" or self._is_quote(i) or self.tok.text[i] in (",", ";") for i in between
+            self.tok.lower[i] == "that" or self._is_quote(i) or self.tok.text[i] in (",", ";")
+            for i in between
         ):
             return  # "X said that given the candidates on both sides:": it starts here, goes on there
         last.content = (self.n - 1, self.n)
@@ -345,10 +367,15 @@ class _SentenceReader:
         # (A speech verb there is usually annotated as an attribution of its own: "X said Y told him …".)
         if self._cue_class(result) == "speech" and not result.nominal:
             return False
-        if result.content[1] <= result.speaker[0] and result.speaker[0] > 0 and self.tok.text[result.speaker[0] - 1] == ",":
+        first = result.speaker[0]
+        if result.content[1] <= first and first > 0 and self.tok.text[first - 1] == ",":
             return False  # "He agreed to sell it in 2010, records show.": a source for all that came before
+        if first > 0 and self.tok.lower[first - 1] in _COORDINATORS:
+            return False  # "…, while Clinton has slammed his proposal": a clause of its own
         return any(
-            earlier.cue != result.cue and earlier.content[0] <= result.cue[0] < earlier.content[1]
+            earlier.cue != result.cue
+            and earlier.speaker[0] < earlier.speaker[1]  # an unnamed "is seen as" holds nothing
+            and earlier.content[0] <= result.cue[0] < earlier.content[1]
             for earlier in found
         )
 
@@ -489,6 +516,8 @@ class _SentenceReader:
         if is_ing:
             if prev in (",", ":", "—", "–") or (c == 0 and self.headline):
                 return self._participle(c)
+            if c == self.body_start:
+                return self._opening_participle(c)
             if prev in ("is", "are", "was", "were", "been", "be", "’s", "'s", "am"):
                 return self._subject_cue(c, lemma, kind)
             if prev == "as" and c >= 2 and self.tok.lower[c - 2] == "quoted":
@@ -695,7 +724,9 @@ class _SentenceReader:
         if last <= first:
             return None
         # "…, says political scientist Dossym Satpayev": a bare title before a name
-        titled = any(self._is_capital(i) for i in range(first + 1, last)) or self._is(last - 1, "speaker_nouns")
+        titled = any(self._is_capital(i) for i in range(first + 1, last)) or self._is(
+            last - 1, "speaker_nouns"
+        )
         if not (opener[0].isupper() or opener[0].isdigit() or countable or titled):
             return None  # "…, reaffirms commitment to talks": an object, not an inverted speaker
         # The phrase must end the clause: "said one official." / "said X, a member of …"
@@ -749,6 +780,36 @@ class _SentenceReader:
             speaker, (c, c + 1), content, self._kind(content, kind), self._confidence(kind, speaker) - 0.1
         )
 
+    def _opening_participle(self, c: int) -> _Found | None:
+        """ "Noting that …, Schlafly put her finger on …", "Speaking in Salem, Trump went after Bush": the
+        speaker is the subject of the main clause after the participle's phrase."""
+        for comma in range(c + 2, self.n - 2):
+            if self.tok.text[comma] != "," or self.in_quote[comma]:
+                continue
+            first = comma + 1
+            if not (self._is_capital(first) or self._is(first, "determiners")):
+                continue
+            last = self._np_forward(first)
+            if last <= first or last >= self.n:
+                continue
+            follower = self.tok.text[last]
+            if not (follower[0].isalpha() and follower.islower()) or self._is(last, "prepositions"):
+                continue
+            if not self._plausible_speaker(first, last):
+                return None
+            _, kind = self.lex.forms[self.tok.lower[c]]
+            content = (c + 1, comma)
+            if content[1] - content[0] < 2:
+                return None
+            return _Found(
+                (first, last),
+                (c, c + 1),
+                content,
+                "reported",
+                round(self._confidence(kind, (first, last)) - 0.1, 2),
+            )
+        return None
+
     def _segment_subject(self, c: int) -> tuple[int, int] | None:
         starts = [0] + [i + 1 for i in range(c) if self.tok.text[i] == "," and not self.in_quote[i]]
         for start in reversed(starts):
@@ -796,7 +857,12 @@ class _SentenceReader:
             # after a determiner it is a noun: "one Republican involved in the planning"
             return i > 0 and self.tok.lower[i - 1] in ("the", "a", "an", "his", "her", "their", "its")
         # a capitalised word inside a sentence is a name even when it spells a function word ("Will Doyle")
-        name = word[0].isupper() and i > 0 and not self.title_case and self.tok.text[i - 1] not in _SENTENCE_MARKS
+        name = (
+            word[0].isupper()
+            and i > 0
+            and not self.title_case
+            and self.tok.text[i - 1] not in _SENTENCE_MARKS
+        )
         if (low in self.words["subordinators"] or low in self.words["auxiliaries"]) and not name:
             return False
         if (low in self.words["prepositions"] or low in self.words["verbs"]) and not name:
@@ -1047,7 +1113,11 @@ def _quote_depths(article: Article) -> list[tuple[bool, bool]]:
         starts_inside = inside
         for found in _QUOTE_MARK.finditer(sentence.text):
             mark = found.group(0)
-            if mark == "“" and inside and sentence.text[found.start() - 1 : found.start()] in (",", ".", "?", "!"):
+            if (
+                mark == "“"
+                and inside
+                and sentence.text[found.start() - 1 : found.start()] in (",", ".", "?", "!")
+            ):
                 inside = False  # "“It’s unusual,“ said …": a closing mark typed the wrong way round
             elif mark in ("“", "«", "``"):
                 inside = True
@@ -1177,7 +1247,9 @@ def _extra_sentences(
             _same_paragraph(article, sentences[forward - 1], sentences[forward])
             # news style: a paragraph that is only a quote, after the speaker's quoted paragraph,
             # goes on with the same speaker ("“A,” Trump said.¶“B …”")
-            or ((extra or found.kind in ("direct", "mixed")) and sentences[forward].text[:1] in _QUOTE_OPENERS)
+            or (
+                (extra or found.kind in ("direct", "mixed")) and sentences[forward].text[:1] in _QUOTE_OPENERS
+            )
         )
         and (quote_states[forward][0] or sentences[forward].text[:1] in _QUOTE_OPENERS)
         and not lexicon.mentions_cue(_QUOTED_SPAN.sub(" ", sentences[forward].text))
