@@ -260,7 +260,7 @@ class _SentenceReader:
         found: list[_Found] = []
         self.found_so_far = found
         taken_speakers: dict[tuple[int, int], int] = {}  # speaker span → its attribution in ``found``
-        colon = self._colon_speaker()
+        colon = self._colon_speaker() or self._in_source_phrase()
         if colon is not None:
             found.append(colon)
             taken_speakers[colon.speaker] = 0
@@ -378,6 +378,23 @@ class _SentenceReader:
             and earlier.content[0] <= result.cue[0] < earlier.content[1]
             for earlier in found
         )
+
+    def _in_source_phrase(self) -> _Found | None:
+        """ "In the new Morning Consult poll, conducted March 11-13, 40 percent back Sanders": a poll, survey
+        or study opening the sentence is the source of what follows."""
+        start = self.body_start
+        if start + 3 >= self.n or self.tok.lower[start] != "in" or not self._is(start + 1, "determiners"):
+            return None
+        comma = next((k for k in range(start + 2, min(self.n, start + 16)) if self.tok.text[k] == ","), None)
+        if comma is None or self.n - comma < 4:
+            return None
+        head = next(
+            (k for k in range(start + 2, comma) if self._is(k, "evidence_sources")),
+            None,
+        )
+        if head is None:
+            return None
+        return _Found((start + 1, comma), (start, start + 1), (comma + 1, self.n), "according", 0.7)
 
     def _colon_speaker(self) -> _Found | None:
         """A name, a colon, words: "Trump: My immigration plans aren't set in stone.", "FALLIN: I think …"."""
@@ -896,6 +913,15 @@ class _SentenceReader:
             start -= 1
             if self.tok.lower[start] in self.words["pronouns"]:
                 break  # "every time he speaks": a pronoun opens its phrase
+            if (
+                self.tok.lower[start] in _QUANTIFIERS
+                and start > 0
+                and self.tok.text[start - 1].isalpha()
+                and self.tok.text[start - 1].islower()
+                and not self._is(start - 1, "determiners")
+                and not self._is(start - 1, "prepositions")
+            ):
+                break  # "a strategy some believe he could replicate": "some" opens the speaker
         # a determiner/adjective run must not start mid-clause with a verb: trim leading discourse words
         while start < end and (self._is(start, "discourse") or self._is_punct(start)):
             start += 1
