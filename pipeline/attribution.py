@@ -276,6 +276,8 @@ class _SentenceReader:
                     result = self._cue(i)
             elif low in self.lex.forms:
                 result = self._cue(i)
+            if result is not None and self._topicless(result):
+                result = None  # "Biden will also speak to WDBJ": speaking, but nothing said
             if result is not None and self._outside_quotes(result) and not self._nested(result, found):
                 earlier = taken_speakers.get(result.speaker)
                 if earlier is None:
@@ -289,7 +291,7 @@ class _SentenceReader:
         # ("three-quarters of the voters said …, and more than 4 in 10 said …")
         start = 1
         while (fallback := self._fallback(found, start)) is not None:
-            if fallback.speaker not in taken_speakers:
+            if fallback.speaker not in taken_speakers and not self._topicless(fallback):
                 taken_speakers[fallback.speaker] = len(found)
                 found.append(fallback)
             start = fallback.cue[1]
@@ -333,6 +335,18 @@ class _SentenceReader:
             return  # "X said that given the candidates on both sides:": it starts here, goes on there
         last.content = (self.n - 1, self.n)
         last.content_follows = True
+
+    def _topicless(self, result: _Found) -> bool:
+        """A verb of talking ("speak", "talk") with no topic, quote or clause after it."""
+        cue_word = self.tok.lower[result.cue[0]]
+        if cue_word not in self.lex.forms or self.lex.forms[cue_word][0] not in self.words["needs_topic"]:
+            return False
+        if result.content[1] <= result.cue[0]:
+            return False  # "“…,” he spoke": the quote before is what was said
+        following = range(result.cue[1], min(self.n, result.cue[1] + 4))
+        return not any(
+            self.tok.lower[k] in ("about", "of", "on", "that", ":") or self._is_quote(k) for k in following
+        )
 
     def _fallback(self, found: list[_Found], start: int = 1) -> _Found | None:
         """The first cue from ``start`` no shape explained: the subject of its clause, low confidence."""
@@ -413,6 +427,11 @@ class _SentenceReader:
             return None
         if sum(self.tok.text[i][0].isalpha() for i in range(colon + 1, self.n)) < 2:
             return None  # a tally ("Clinton: 1,769."), not words
+        after = range(colon + 1, self.n)
+        words = [i for i in after if self.tok.text[i][0].isalpha()]
+        commas = sum(self.tok.text[i] == "," for i in after)
+        if commas >= 3 and sum(self._is_capital(i) for i in words) >= 0.7 * len(words):
+            return None  # a list of names ("Iowa: Tim Albrecht, Brad Anderson, Rob Barron, …")
         named = all(self.tok.text[i][0].isupper() or self.tok.text[i] in (".", "-") for i in range(colon))
         # "Clinton camp: …": a capitalised head word and a few plain nouns, no verb or preposition
         described = (
