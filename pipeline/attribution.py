@@ -364,6 +364,8 @@ class _SentenceReader:
             if self.tok.lower[c - 1] in self.words["determiners"] or self.tok.lower[c - 1] in _NOT_ACTIVE:
                 continue  # a noun ("the report", "Biden’s remark") or a passive ("could be considered")
             lemma, kind = self.lex.forms[low]
+            if lemma in self.words["quote_only"] and not self._beside_quote(c):
+                continue
             if kind == "intent" or lemma in self.words["no_fallback"] or (low != lemma and low.endswith("s")):
                 continue  # noun-like forms ("reports", "points") and weak cues: too often not a source
             subject = self._clause_subject(clause, c)
@@ -525,6 +527,8 @@ class _SentenceReader:
     def _cue(self, c: int) -> _Found | None:
         low = self.tok.lower[c]
         lemma, kind = self.lex.forms[low]
+        if lemma in self.words["quote_only"] and not self._beside_quote(c):
+            return None
         prev = self.tok.lower[c - 1] if c > 0 else ""
         pronoun_quantifier = (
             prev in _QUANTIFIERS
@@ -592,6 +596,15 @@ class _SentenceReader:
         if inverted is not None:
             return inverted
         return self._subject_cue(c, lemma, kind)
+
+    def _beside_quote(self, c: int) -> bool:
+        """Whether a quote (or "back" and a quote before) stands right next to the cue at ``c``."""
+        after = [self.tok.text[k] for k in range(c + 1, min(self.n, c + 3))]
+        if after and (after[0].lower() in ("back", ":") or after[0] in _QUOTES):
+            return after[0].lower() != "back" or any(self.in_quote[k] for k in range(0, c))
+        if len(after) == 2 and after[0] == "," and after[1] in _QUOTES:
+            return True
+        return any(self._is_quote(k) for k in range(max(0, c - 4), c)) and c + 1 >= self.n - 1
 
     def _base_form_subject(self, c: int) -> bool:
         """A bare verb form ("say", "want") needs a plural or pronoun subject or an auxiliary before it."""
@@ -717,7 +730,8 @@ class _SentenceReader:
 
     def _parenthetical(self, speaker: tuple[int, int], cue: tuple[int, int]) -> bool:
         before = speaker[0] >= 2 and self.tok.text[speaker[0] - 1] == ","
-        return before and cue[1] < self.n - 2 and self.tok.text[cue[1]] == ","
+        after = cue[1] < self.n - 2 and self.tok.text[cue[1]] == ","
+        return before and after and not self._is_quote(cue[1] + 1)  # not "X cracked, ''…''"
 
     def _shared_subject(self, comma: int) -> tuple[int, int] | None:
         """The subject of a verb found just before ``comma`` (subject before its cue, same clause)."""
@@ -1093,7 +1107,7 @@ class _SentenceReader:
                 break
             if self.tok.text[k] in _QUOTES or self.tok.lower[k] in self.lex.forms:
                 break
-        while i < self.n and (self.tok.lower[i] in ("that", ":", ",") or self._is(i, "adverbs")):
+        while i < self.n and (self.tok.lower[i] in ("that", ":", ",", "back") or self._is(i, "adverbs")):
             i += 1
         if i >= self.n and self.tok.text[-1] == ":" and after_cue < self.n:
             return (self.n - 1, self.n)  # "One BLM activist tweeted:": the words come next
