@@ -562,6 +562,8 @@ class _SentenceReader:
                 return self._subject_cue(c, lemma, kind)
             if prev == "as" and c >= 2 and self.tok.lower[c - 2] == "quoted":
                 return self._subject_cue(c - 2, lemma, kind, cue_first=c - 2, cue_last=c + 1)
+            if kind in ("evidence", "stance") and c >= 1:
+                return self._modifying_participle(c, kind)
             return None
         if prev in ("was", "were", "is", "are", "been", "being", "be") and not base_form:
             return self._passive(c, lemma, kind)
@@ -829,6 +831,31 @@ class _SentenceReader:
         return _Found(
             speaker, (c, c + 1), content, self._kind(content, kind), self._confidence(kind, speaker) - 0.1
         )
+
+    def _modifying_participle(self, c: int, kind: str) -> _Found | None:
+        """ "a poll showing Clinton ahead", "delegates backing Trump", "placards supporting Sanders": the
+        noun phrase the participle modifies holds the view."""
+        head = c - 1
+        word = self.tok.text[head]
+        if not word.isalpha() or self._is(head, "determiners") or self._is(head, "prepositions"):
+            return None
+        if self._is(head, "auxiliaries") or self._is(head, "verbs") or self._is_adverb(head):
+            return None
+        if word.islower() and word.endswith(("ed", "ing")):
+            return None  # "has been backing", "kept supporting"
+        start = self._np_backward(c)
+        if start >= c or c - start > 6 or any(self.in_quote[k] for k in range(start, c)):
+            return None
+        end = c + 1
+        while (
+            end < self.n
+            and self.tok.text[end] not in (",", ";", ".", ":", "—", "–")
+            and not self.in_quote[end]
+        ):
+            end += 1
+        if end - (c + 1) < 1:
+            return None
+        return _Found((start, c), (c, c + 1), (c + 1, end), "reported", 0.5)
 
     def _opening_participle(self, c: int) -> _Found | None:
         """ "Noting that …, Schlafly put her finger on …", "Speaking in Salem, Trump went after Bush": the
@@ -1615,6 +1642,10 @@ def _last_name(
                 candidates.append((start, " ".join(name_words)))
     surnames = _surnames(article)
     for _, name in sorted(candidates, reverse=True):
+        words = name.split()
+        named = any(word[:1].isupper() for word in words[1:]) or (len(words) == 1 and name[:1].isupper())
+        if not want_group and not named:
+            continue  # "she" is a named person, not "a new poll"
         if _is_group(name, lexicon, surnames) == want_group:
             return name
     if want_group:
