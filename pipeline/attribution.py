@@ -264,6 +264,9 @@ class _SentenceReader:
         if colon is not None:
             found.append(colon)
             taken_speakers[colon.speaker] = 0
+        for signed in self._dash_signatures():
+            taken_speakers[signed.speaker] = len(found)
+            found.append(signed)
         i = 0
         while i < self.n:
             low = self.tok.lower[i]
@@ -394,6 +397,36 @@ class _SentenceReader:
             and earlier.content[0] <= result.cue[0] < earlier.content[1]
             for earlier in found
         )
+
+    def _dash_signatures(self) -> list[_Found]:
+        """“Trump must stop portraying Latinos as gangsters.” ― Carla Sanchez: a quote signed after a dash."""
+        signed: list[_Found] = []
+        quote_start = 0
+        for d in range(1, self.n - 1):
+            if self.tok.text[d] not in _SIGNATURE_DASHES or self.tok.text[d - 1] not in ("”", '"', "''"):
+                continue
+            last = d + 1
+            while (
+                last < self.n
+                and last - d <= 5
+                and (self._is_capital(last) or self.tok.text[last] == "." and last > d + 1)
+            ):
+                last += 1
+            if last == d + 1 or not (
+                last >= self.n or self.tok.text[last] in (",", ".", "“", '"', "''", "(")
+            ):
+                continue
+            while last > d + 1 and self.tok.text[last - 1] == ".":
+                last -= 1
+            opening = max(
+                (k for k in range(quote_start, d - 1) if self.tok.text[k] in ("“", '"', "''", "``")),
+                default=-1,
+            )
+            content = (opening + 1 if opening >= 0 else quote_start, d - 1)
+            if content[1] - content[0] >= 1:
+                signed.append(_Found((d + 1, last), (d, d + 1), content, "direct", 0.75))
+            quote_start = last
+        return signed
 
     def _in_source_phrase(self) -> _Found | None:
         """ "In the new Morning Consult poll, conducted March 11-13, 40 percent back Sanders": a poll, survey
@@ -1168,6 +1201,9 @@ class _SentenceReader:
         return round(base, 2)
 
 
+_SIGNED_QUOTE = re.compile(r"[”\"']\s*[―—–-]+\s*[A-Z]")
+# "“…” ― Carla Sanchez": dashes that sign a quote with its speaker's name.
+_SIGNATURE_DASHES = frozenset({"―", "—", "–", "-", "--"})
 _SENTENCE_MARKS = frozenset({".", "!", "?", ":", '"', "“", "”", "''", "``", "—", "–", "-", "("})
 _HEADLINE_END = re.compile(r"[.!?:][”\"’]*$")
 
@@ -1234,8 +1270,12 @@ def find_attributions(article: Article) -> tuple[Attribution, ...]:
     results: list[Attribution] = []
     history: list[Attribution] = []
     for sentence in sentences:
-        if not lexicon.mentions_cue(sentence.text) and ":" not in sentence.text[:_COLON_REACH]:
-            continue  # most sentences: no cue word, no "Name:" opening
+        if (
+            not lexicon.mentions_cue(sentence.text)
+            and ":" not in sentence.text[:_COLON_REACH]
+            and not _SIGNED_QUOTE.search(sentence.text)
+        ):
+            continue  # most sentences: no cue word, no "Name:" opening, no "“…” ― Name"
         tokens = _tokenize(sentence)
         reader = _SentenceReader(
             lexicon, tokens, _is_headline(article, sentence), starts_in_quote=quote_states[sentence.index][0]
