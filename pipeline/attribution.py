@@ -409,7 +409,7 @@ class _SentenceReader:
             while (
                 last < self.n
                 and last - d <= 5
-                and (self._is_capital(last) or self.tok.text[last] == "." and last > d + 1)
+                and (self._is_capital(last) or (self.tok.text[last] == "." and last > d + 1))
             ):
                 last += 1
             if last == d + 1 or not (
