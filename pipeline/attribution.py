@@ -450,7 +450,14 @@ class _SentenceReader:
         limit = min(self.n, 6)
         colon = next((i for i in range(1, limit) if self.tok.text[i] == ":"), None)
         if colon is None:
-            return None
+            # a longer name before a quote: "Former secretary of state Hillary Rodham Clinton: “We learned …”"
+            colon = next((i for i in range(6, min(self.n - 1, 10)) if self.tok.text[i] == ":"), None)
+            if colon is None or not self._is_quote(colon + 1) or not self._is_capital(colon - 1):
+                return None
+            first = self._np_backward(colon)
+            if first >= colon or not self._plausible_speaker(first, colon):
+                return None
+            return _Found((first, colon), (colon, colon + 1), (colon + 1, self.n), "direct", 0.6)
         if colon == self.n - 1 and colon >= 2 and self.tok.lower[0] in self.lex.forms:
             # "Stated Stone:" with the quote in the next paragraph
             if all(self._is_capital(i) for i in range(1, colon)) and not self._is(1, "colon_labels"):
