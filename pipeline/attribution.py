@@ -966,6 +966,8 @@ class _SentenceReader:
         """Whether token ``i`` can be part of a speaker phrase."""
         word = self.tok.text[i]
         low = self.tok.lower[i]
+        if word == "-" and i > 0 and self.tok.start[i] > self.tok.end[i - 1]:
+            return False  # a spaced dash sets off an aside: "Inside the mosque - which looks like … - Adel Nefzi"
         if not word[0].isalnum():
             # "Florida’s Rick Wilson": a possessive after a name stays inside the phrase
             possessive = low in ("’s", "'s") and i > 0 and self.tok.text[i - 1][0].isalnum()
@@ -1094,7 +1096,10 @@ class _SentenceReader:
         while i >= 0:
             word = self.tok.text[i]
             if word in (";", ":") or (
-                word in ("”", '"') and i > 0 and self.tok.text[i - 1] in (",", ".", "?", "!")
+                word in ("”", '"')
+                and i > 0
+                and self.tok.text[i - 1] in (",", ".", "?", "!")
+                and not self._opened_in_clause(i)  # not a title: "the co-author of “Going Viral,” said"
             ):
                 return i + 1
             if self.tok.lower[i] in ("that", "because", "while", "although", "when", "but", "and") and (
