@@ -96,7 +96,7 @@ def prepare_task(
 
     With ``task_runner=processes`` the task runs in a thread and hands the work to the flow's process
     pool: Prefect's own ProcessPoolTaskRunner measured 6x slower here (each task run re-enters the
-    engine in a subprocess), while one long-lived pool per flow costs a second to start.
+    engine in a subprocess), while the flow's pool forks its workers warm from a fork server (``cpu_pool``).
     """
     return _prepare_here(documents.value, watchlist.value)
 
