@@ -168,14 +168,21 @@ class _Found:
     content_follows: bool = False  # "One activist tweeted:" / "he declared:": what was said comes next
     paragraph_follows: bool = False  # the sentence ends in a colon: the next paragraph continues it
     rest_of_paragraph: bool = False  # "FALLIN: I think … . I think …": a speaker label holds its paragraph
+    content_precedes: bool = False  # "“…” ¶ Trump said.": the quote just before is what was said
 
 
 class _SentenceReader:
     """Finds the attributions of one tokenised sentence."""
 
     def __init__(
-        self, lexicon: CueLexicon, tokens: _Tokens, headline: bool, starts_in_quote: bool = False
+        self,
+        lexicon: CueLexicon,
+        tokens: _Tokens,
+        headline: bool,
+        starts_in_quote: bool = False,
+        after_quote: bool = False,
     ) -> None:
+        self.after_quote = after_quote  # the sentence before, in the same paragraph, ends with a quote
         self.lex = lexicon
         self.words = lexicon.words
         self.tok = tokens
@@ -298,6 +305,9 @@ class _SentenceReader:
                 taken_speakers[fallback.speaker] = len(found)
                 found.append(fallback)
             start = fallback.cue[1]
+        for attribution in found:
+            if self.after_quote and attribution.content == (self.n - 1, self.n) and self.tok.text[-1] != ":":
+                attribution.content_precedes = True
         self._end_contents_at_coordinated_clauses(found)
         self._mark_content_follows(found)
         for i in range(self.n):
@@ -967,7 +977,7 @@ class _SentenceReader:
         word = self.tok.text[i]
         low = self.tok.lower[i]
         if word == "-" and i > 0 and self.tok.start[i] > self.tok.end[i - 1]:
-            return False  # a spaced dash sets off an aside: "Inside the mosque - which looks like … - Adel Nefzi"
+            return False  # a spaced dash sets off an aside: "the mosque - which looks like … - Adel Nefzi"
         if not word[0].isalnum():
             # "Florida’s Rick Wilson": a possessive after a name stays inside the phrase
             possessive = low in ("’s", "'s") and i > 0 and self.tok.text[i - 1][0].isalnum()
@@ -1193,6 +1203,8 @@ class _SentenceReader:
             while end > 0 and self.tok.text[end - 1] in (",", "—", "–"):
                 end -= 1
             return (0, end)
+        if self.after_quote and speaker_first == 0 and self.n - after_cue <= 1:
+            return (self.n - 1, self.n)  # "“…” Trump said.": the quote before (marked in read())
         return None
 
     def _kind(self, content: tuple[int, int], cue_kind: str) -> SpeechKind:
@@ -1289,8 +1301,18 @@ def find_attributions(article: Article) -> tuple[Attribution, ...]:
         ):
             continue  # most sentences: no cue word, no "Name:" opening, no "“…” ― Name"
         tokens = _tokenize(sentence)
+        previous = sentences[sentence.index - 1] if sentence.index > 0 else None
+        after_quote = (
+            previous is not None
+            and _same_paragraph(article, previous, sentence)
+            and previous.text.rstrip().endswith(("”", '"', "''"))
+        )
         reader = _SentenceReader(
-            lexicon, tokens, _is_headline(article, sentence), starts_in_quote=quote_states[sentence.index][0]
+            lexicon,
+            tokens,
+            _is_headline(article, sentence),
+            starts_in_quote=quote_states[sentence.index][0],
+            after_quote=after_quote,
         )
         for found in reader.read():
             attribution = _build(article, sentence, tokens, found, quote_states, history, lexicon)
@@ -1435,6 +1457,11 @@ def _build(
             content_start, content_end = first_sentence.start, last_sentence.end
         else:
             extra = tuple(dict.fromkeys(extra + following))
+    elif found.content_precedes and sentence.index > 0:
+        quoted = _preceding_quote(article, sentence, quote_states)
+        first_sentence, last_sentence = article.sentences[quoted[0]], article.sentences[quoted[-1]]
+        content_start, content_end = first_sentence.start, last_sentence.end
+        extra = quoted
     elif found.rest_of_paragraph:
         extra = tuple(dict.fromkeys(extra + _rest_of_paragraph(article, sentence)))
     cue_text = text[cue_start:cue_end]
@@ -1469,6 +1496,18 @@ def _build(
         via=found.via or _via(text, cue_end, min(speaker_start, cue_start), sentence.end, cue_lemma),
         extra_sentence_indexes=extra,
     )
+
+
+def _preceding_quote(
+    article: Article, sentence: Sentence, quote_states: Sequence[tuple[bool, bool]]
+) -> tuple[int, ...]:
+    """The sentence before ``sentence`` and, back to where its quote opened, the ones before it."""
+    index = sentence.index - 1
+    indexes = [index]
+    while quote_states[index][0] and index > 0 and len(indexes) < 8:
+        index -= 1
+        indexes.insert(0, index)
+    return tuple(indexes)
 
 
 def _rest_of_paragraph(article: Article, sentence: Sentence) -> tuple[int, ...]:
