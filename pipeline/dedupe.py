@@ -17,14 +17,19 @@ import logging
 import string
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import numpy as np
 import numpy.typing as npt
 import xxhash
-from datasketch import LeanMinHash, MinHashLSH
 
 from pipeline.models import Article, DedupeResult, DuplicateLink
+
+if TYPE_CHECKING:
+    # Imported where a Deduplicator is built, not here: datasketch imports scipy (~0.6 s), and the CPU
+    # workers, which import this module for ``signatures``, never search for near copies.
+    from datasketch import LeanMinHash
 
 __all__ = [
     "DEFAULT_NUM_PERM",
@@ -187,6 +192,9 @@ class Deduplicator:
         self.min_shingles = min_shingles
         self.near_window_days = near_window_days
         self.url_min_similarity = url_min_similarity
+        from datasketch import LeanMinHash, MinHashLSH  # here, not at module level: see the imports
+
+        self._lean_minhash = LeanMinHash
         self._lsh = MinHashLSH(threshold=max(0.5, threshold - _LSH_MARGIN), num_perm=num_perm)
         self._known_ids: set[str] = set()
         self._by_content: dict[str, str] = {}  # content hash → canonical article id
@@ -305,7 +313,7 @@ class Deduplicator:
         return round(similarity(sig, np.frombuffer(stored, dtype="<u4")), 4)
 
     def _minhash(self, sig: Signature) -> LeanMinHash:
-        return LeanMinHash(seed=_SEED, hashvalues=sig, scheme="affine32")
+        return self._lean_minhash(seed=_SEED, hashvalues=sig, scheme="affine32")
 
     def _index(self, article_id: str, sig: Signature) -> None:
         if article_id in self._signatures:
