@@ -687,6 +687,8 @@ class _SentenceReader:
             self._is(j, "auxiliaries")
             or self._is_adverb(j)
             or (self.tok.text[j].isdigit() and not (j >= 2 and self.tok.lower[j - 1] == "in"))
+            # a floating quantifier: "Richards and Menendez both stressed"
+            or (self.tok.lower[j] in ("both", "all", "each") and j > 0 and self.tok.text[j - 1][0].isalpha())
         ):
             j -= 1  # "Hamas on Oct. 5 said", but not the 10 of "six in 10 said"
         if j >= 1 and self.tok.text[j] in ("—", "–", "--") and self.tok.lower[j - 1] not in ("said", "says"):
@@ -992,6 +994,14 @@ class _SentenceReader:
             and not self.title_case
             and self.tok.text[i - 1] not in _SENTENCE_MARKS
         )
+        if (
+            low == "and"
+            and 0 < i < self.n - 1
+            and self._is_capital(i - 1)
+            and self._is_capital(i + 1)
+            and not self.title_case
+        ):
+            return True  # "Richards and Menendez both stressed": two named speakers
         if (low in self.words["subordinators"] or low in self.words["auxiliaries"]) and not name:
             return False
         if (low in self.words["prepositions"] or low in self.words["verbs"]) and not name:

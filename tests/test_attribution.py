@@ -659,3 +659,10 @@ def test_pronouns_resolve_to_names_outside_quotes() -> None:
     # a named phrase is no anaphor: "the Trump campaign" stays as written
     found = only("According to the Trump campaign, “The speech will be delivered at St. Anselm’s College.”")
     assert (found.speaker_text, found.speaker_resolved) == ("the Trump campaign", None)
+
+
+def test_two_named_speakers_and_a_floating_quantifier() -> None:
+    found = only("But Richards and Menendez both stressed that it wasn’t all bad news.")
+    assert (found.speaker_text, found.cue) == ("Richards and Menendez", "stressed")
+    found = only("The numbers changed over the summer, as Sanders has sometimes acknowledged.")
+    assert found.speaker_text == "Sanders"
