@@ -477,6 +477,36 @@ def with_runner(flow_obj: Any, settings: Settings) -> Any:
     return flow_obj.with_options(task_runner=task_runner_for(settings))
 
 
+@contextmanager
+def flow_run_heartbeats(on: bool) -> Iterator[None]:
+    """Prefect's flow-run heartbeats as configured (on), or off for the flow runs started in the block.
+
+    Off for runs this process starts itself (the CLI's ingest, run and demo; the benchmark): Prefect 3.8
+    sends a heartbeat every 180 s by default from a thread that sleeps in one-second steps and is joined
+    when the run ends, so every run's wall time rounds up to the next second (a re-run with nothing new
+    took 1.1 s instead of 0.4 s). Heartbeats let the server mark a run whose process died as crashed
+    (zombie-run detection, an automation on missing heartbeats); a run in the user's terminal shows its
+    own crash. Served deployments (``flows.serve``) keep Prefect's setting: nobody watches a scheduled
+    run, so it is the one detection must catch, and a second costs nothing in a daily run.
+    """
+    if on:
+        yield
+        return
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
+def run_locally(flow_obj: Any, settings: Settings, /, *args: Any, **kwargs: Any) -> Any:
+    """Run a flow in this process as the CLI does: the workers' fork server started first (its imports
+    overlap Prefect's start-up and the run's first steps), the settings' task runner, and heartbeats
+    per ``settings.prefect_heartbeats``."""
+    warm_cpu_pool(settings)
+    with flow_run_heartbeats(settings.prefect_heartbeats):
+        return with_runner(flow_obj, settings)(*args, **kwargs)
+
+
 # ---- flows ----------------------------------------------------------------------------------------
 
 

@@ -1154,6 +1154,9 @@ class _SentenceReader:
                     i += 1
                 continue
             last = self._np_forward(i)
+            if last + 1 < end and self.tok.lower[last] in _TIME_AFTER and self.tok.text[last + 1] == ",":
+                i = last + 2  # "Moments later, Marco Rubio …", "Two days ago, the senator …"
+                continue
             if last > i:
                 return (i, last)
             return None
@@ -1343,6 +1346,8 @@ def _is_number(word: str) -> bool:
     return word.isdigit() or word in _NUMBER_WORDS
 
 
+# "Moments later, …", "Two years ago, …": words that make the phrase before them a time, not a subject.
+_TIME_AFTER = frozenset({"later", "earlier", "ago", "before", "after", "afterward", "afterwards"})
 # "Trump at a rally in Ohio said": prepositions whose phrase stands between a subject and its verb.
 _ADVERBIAL_PREPOSITIONS = frozenset({"in", "at", "on", "during"})
 _NOT_ACTIVE = frozenset({"’s", "'s", "be", "been", "being", "is", "are", "was", "were"})

@@ -136,10 +136,10 @@ def demo(db: DbOption = None, verbose: bool = typer.Option(False, "--verbose", "
         raise typer.Exit(1)
     settings = _settings(db=db, watchlist=SAMPLE / "watchlist.toml")
     _local_prefect(settings.db.parent / "prefect")
-    from flows.daily import ingest_flow, with_runner
+    from flows.daily import ingest_flow, run_locally
 
     console.print(f"ingesting the sample corpus {SAMPLE} into {settings.db} (Prefect local mode)…")
-    summary = with_runner(ingest_flow, settings)(str(SAMPLE), settings=settings, all_digests=True)
+    summary = run_locally(ingest_flow, settings, str(SAMPLE), settings=settings, all_digests=True)
     _print_run(summary)
     console.print(f"\n[bold]digests:[/bold] {settings.digest_dir.resolve()}/")
     for path in summary["digests"]:
@@ -172,9 +172,9 @@ def ingest(
         raise typer.Exit(2)
     settings = _settings(db=db, watchlist=watchlist)
     _local_prefect()
-    from flows.daily import ingest_flow, with_runner
+    from flows.daily import ingest_flow, run_locally
 
-    summary = with_runner(ingest_flow, settings)(str(path), settings=settings)
+    summary = run_locally(ingest_flow, settings, str(path), settings=settings)
     _print_run(summary)
     for digest in summary["digests"]:
         console.print(f"digest: {digest}")
@@ -199,9 +199,11 @@ def run(
     _setup_logging(verbose)
     settings = _settings(db=db, watchlist=watchlist, sources=sources, inbox=inbox)
     _local_prefect()
-    from flows.daily import daily_flow, with_runner
+    from flows.daily import daily_flow, run_locally
 
-    summary = with_runner(daily_flow, settings)(
+    summary = run_locally(
+        daily_flow,
+        settings,
         db=str(settings.db),
         sources=str(settings.sources),
         watchlist=str(settings.watchlist) if settings.watchlist else None,
@@ -235,6 +237,8 @@ def serve() -> None:
     """
     _setup_logging(False)
     settings = _settings()
+    # Not run_locally: served runs keep Prefect's heartbeats whatever STANCEWATCH_PREFECT_HEARTBEATS says
+    # (zombie-run detection watches them; see flows.daily.flow_run_heartbeats).
     from flows.serve import serve as serve_daily
 
     console.print(f"serving stancewatch-daily/daily on cron {settings.schedule_cron!r} ({settings.timezone})")

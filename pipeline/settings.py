@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     workers: int = Field(2, ge=1, description="task runner workers")
     dask_address: str | None = Field(None, description="scheduler address for task_runner=dask")
     lock_retries: int = Field(8, ge=0, description="retries when another process holds the DuckDB lock")
+    prefect_heartbeats: bool = Field(
+        False,
+        description="Prefect flow-run heartbeats in runs the CLI starts (ingest, run, demo); "
+        "`serve` keeps Prefect's own setting",
+    )
 
     # Schedule
     schedule_cron: str = Field("30 5 * * *", description="daily run (cron)")
