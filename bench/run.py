@@ -21,8 +21,10 @@ Parts (``--only`` takes one or more, comma-separated):
 
 Prints a table and writes ``bench/results/latest.json`` (top-level keys: text_articles_per_s,
 rerun_ratio, html_ratio_vs_trafilatura, digest_1m_claims_s, peak_rss_mb, prefect_share, stages, and
-one section per part). Prefect runs in local mode: a temporary PREFECT_HOME, no telemetry. The
-machine may be shared: CPU seconds are steadier than wall seconds, and ``--repeat`` takes the best.
+one section per part). Prefect runs in local mode: a temporary PREFECT_HOME, no telemetry; flows start
+as the CLI starts them (``flows.daily.run_locally``: flow-run heartbeats off unless
+``--prefect-heartbeats on``). The machine may be shared: CPU seconds are steadier than wall seconds,
+and ``--repeat`` takes the best.
 """
 
 from __future__ import annotations
@@ -230,7 +232,11 @@ def timed(work: Callable[[], Any]) -> Timed:
 Loader = Callable[[], Iterable[RawDocument | ReadProblem]]
 
 
-def settings_for(db: Path, task_runner: str, workers: int, batch_size: int) -> Any:
+def settings_for(
+    db: Path, task_runner: str, workers: int, batch_size: int, heartbeats: bool | None = None
+) -> Any:
+    """The run's settings; ``heartbeats`` None: Prefect's flow-run heartbeats as the CLI has them by
+    default (``prefect_heartbeats``, off)."""
     from pipeline.settings import get_settings
 
     return get_settings(
@@ -240,6 +246,7 @@ def settings_for(db: Path, task_runner: str, workers: int, batch_size: int) -> A
         workers=workers,
         batch_size=batch_size,
         watchlist=None,
+        prefect_heartbeats=heartbeats,
     )
 
 
@@ -271,16 +278,16 @@ _FLOW: Any = None
 
 
 def run_flow(loader: Loader, settings: Any) -> Timed:
-    """The loader's documents through the Prefect flow with the settings' task runner."""
+    """The loader's documents through the Prefect flow, started as the CLI starts its flows
+    (``run_locally``: the workers' fork server first, the settings' task runner and heartbeats)."""
     global _FLOW
-    from flows.daily import with_runner
+    from prefect.utilities.annotations import quote
+
+    from flows.daily import run_locally
 
     if _FLOW is None:
         _FLOW = _bench_flow()
-    flow_obj = with_runner(_FLOW, settings)
-    from prefect.utilities.annotations import quote
-
-    return timed(lambda: flow_obj(quote(loader), settings))
+    return timed(lambda: run_locally(_FLOW, settings, quote(loader), settings))
 
 
 def run_plain(loader: Loader, settings: Any) -> Timed:
@@ -401,12 +408,12 @@ def part_text(args: argparse.Namespace, tmp: Path, report: Report) -> None:
     first_runs, rerun_runs, plain_runs = [], [], []
     for i in range(args.repeat):
         db = tmp / f"text-{i}.duckdb"
-        settings = settings_for(db, args.task_runner, args.workers, args.batch_size)
+        settings = settings_for(db, args.task_runner, args.workers, args.batch_size, args.heartbeats)
         first_runs.append(run_flow(loader, settings))
         if "rerun" in args.parts:
             rerun_runs.append(run_flow(loader, settings))
         plain_settings = settings_for(
-            tmp / f"text-plain-{i}.duckdb", args.task_runner, args.workers, args.batch_size
+            tmp / f"text-plain-{i}.duckdb", args.task_runner, args.workers, args.batch_size, args.heartbeats
         )
         plain_runs.append(run_plain(loader, plain_settings))
     first, plain = _best(first_runs), _best(plain_runs)
@@ -469,7 +476,7 @@ def part_reuters(args: argparse.Namespace, tmp: Path, report: Report) -> None:
     curve = []
     for size in sizes:
         db = tmp / f"reuters-{size}.duckdb"
-        settings = settings_for(db, args.task_runner, args.workers, args.batch_size)
+        settings = settings_for(db, args.task_runner, args.workers, args.batch_size, args.heartbeats)
         run = run_flow(partial(reuters, limit=size), settings)
         n = run.result["read"]
         point = {"size": size, "read": n, **run.as_dict(), "articles_per_s": round(n / run.wall_s, 1)}
@@ -477,7 +484,11 @@ def part_reuters(args: argparse.Namespace, tmp: Path, report: Report) -> None:
             plain = run_plain(
                 partial(reuters, limit=size),
                 settings_for(
-                    tmp / f"reuters-plain-{size}.duckdb", args.task_runner, args.workers, args.batch_size
+                    tmp / f"reuters-plain-{size}.duckdb",
+                    args.task_runner,
+                    args.workers,
+                    args.batch_size,
+                    args.heartbeats,
                 ),
             )
             point["plain"] = plain.as_dict()
@@ -542,7 +553,9 @@ def part_html(args: argparse.Namespace, tmp: Path, report: Report) -> None:
     for label, runner, workers in (("single", "threads", 1), ("workers", "processes", 2)):
         runs = []
         for i in range(args.repeat):
-            settings = settings_for(tmp / f"html-{label}-{i}.duckdb", runner, workers, args.batch_size)
+            settings = settings_for(
+                tmp / f"html-{label}-{i}.duckdb", runner, workers, args.batch_size, args.heartbeats
+            )
             runs.append(run_flow(lambda: iter_folder(folder, defer_html=True), settings))
         run = _best(runs)
         section[label] = {
@@ -633,9 +646,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--prefect-heartbeats",
         choices=("on", "off"),
-        default="on",
-        help="Prefect's flow-run heartbeats (on by default in Prefect 3.8): their thread is joined when a "
-        "run ends, up to a second per run",
+        default=None,
+        help="Prefect's flow-run heartbeats (their thread is joined when a run ends: up to a second per "
+        "run). Default: as the CLI runs flows, STANCEWATCH_PREFECT_HEARTBEATS's default (off); on: "
+        "Prefect's own setting (every 180 s in Prefect 3.8), as served runs have it",
     )
     parser.add_argument("--no-stages", action="store_true", help="skip the single-process per-stage pass")
     parser.add_argument("--out", default=str(RESULTS / "latest.json"))
@@ -644,10 +658,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     unknown = args.parts - set(PARTS)
     if unknown:
         parser.error(f"unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
-    if args.batch_size is None:
-        from pipeline.settings import Settings
+    from pipeline.settings import Settings
 
+    if args.batch_size is None:
         args.batch_size = Settings.model_fields["batch_size"].default
+    if args.prefect_heartbeats is None:
+        args.heartbeats = bool(Settings.model_fields["prefect_heartbeats"].default)
+        args.prefect_heartbeats = "on" if args.heartbeats else "off"
+    else:
+        args.heartbeats = args.prefect_heartbeats == "on"
     return args
 
 
@@ -658,8 +677,7 @@ def main(argv: list[str] | None = None) -> int:
     report = Report()
     tmp = Path(tempfile.mkdtemp(prefix="stancewatch-bench-"))
     try:
-        with prefect_heartbeats(args.prefect_heartbeats == "on"):
-            run_parts(args, tmp, report)
+        run_parts(args, tmp, report)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     result = summary(report, started)
@@ -671,21 +689,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-@contextmanager
-def prefect_heartbeats(on: bool) -> Iterator[None]:
-    """Prefect's defaults, or its flow-run heartbeats off (what the tests' harness does)."""
-    if on:
-        yield
-        return
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        yield
-
-
 def run_parts(args: argparse.Namespace, tmp: Path, report: Report) -> None:
     if args.parts & {"text", "rerun", "reuters", "html"}:
-        report.say(f"Prefect ephemeral server started in {warm_up_prefect(tmp):.1f}s (not counted)")
+        report.say(
+            f"Prefect ephemeral server started in {warm_up_prefect(tmp):.1f}s (not counted); "
+            f"flow-run heartbeats {args.prefect_heartbeats}"
+        )
     if args.parts & {"text", "rerun"}:
         part_text(args, tmp, report)
     if "reuters" in args.parts:
