@@ -1098,6 +1098,10 @@ class _SentenceReader:
             len(bounds) >= 2
             and all(self._is_capital(i) or self._is_punct(i) for i in range(last_first, last_end))
             and self.tok.lower[bounds[-2][0]] in self.words["determiners"]
+            # but "Giovanni Maria Vian, the editor of the Vatican's newspaper, L'Osservatore Romano, said"
+            and not (
+                len(bounds) >= 3 and all(self._is_capital(i) or self._is_punct(i) for i in range(*bounds[0]))
+            )
         ):
             return (last_first, last_end)  # "The US envoy to the Middle East, Steve Witkoff, dismissed"
         # "Marley Anderson, 21, a junior from Las Vegas, said": skip ages and appositives back to the name

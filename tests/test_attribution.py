@@ -666,3 +666,14 @@ def test_two_named_speakers_and_a_floating_quantifier() -> None:
     assert (found.speaker_text, found.cue) == ("Richards and Menendez", "stressed")
     found = only("The numbers changed over the summer, as Sanders has sometimes acknowledged.")
     assert found.speaker_text == "Sanders"
+
+
+def test_a_name_before_its_description_and_the_outlet_it_names() -> None:
+    text = (
+        "Giovanni Maria Vian, the editor in chief of the Vatican's official newspaper, L'Osservatore Romano, "
+        "said every pope was ''both religious and political.''"
+    )
+    assert only(text).speaker_text == "Giovanni Maria Vian"
+    assert only("The US envoy to the Middle East, Steve Witkoff, dismissed the response.").speaker_text == (
+        "Steve Witkoff"
+    )
