@@ -1,7 +1,8 @@
 """The attribution extractor against PolNeAR dev: hand-annotated who-said-what in US political news.
 
 Runs bench/eval_attribution over the dev split (84 articles, ~2,200 attributions) with the shared scorer.
-The floors are issue 5's targets (precision and F1 at least 0.85); reached: precision 0.882, recall 0.823, F1 0.852.
+The floors are issue 5's targets (precision and F1 at least 0.85); reached: precision 0.882,
+recall 0.823, F1 0.852.
 """
 
 from __future__ import annotations
