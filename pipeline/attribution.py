@@ -200,7 +200,7 @@ class _SentenceReader:
     def _dateline_end(self) -> int:
         """The first token after a dateline ("WASHINGTON —", "MANCHESTER, N.H. -", "Aug 27 (Reuters) -")."""
         for i in range(1, min(self.n, 10)):
-            if self.tok.text[i] in ("—", "–", "-", "--"):
+            if self.tok.text[i] in ("—", "–", "-", "--", "―"):
                 head = self.tok.text[:i]
                 names = [word for word in head if word[0].isalnum()]
                 if (
