@@ -668,8 +668,11 @@ class _SentenceReader:
         low = self.tok.lower[j]
         if low in self.words["auxiliaries"] or low in ("i", "we", "you", "they", "n’t", "n't", "who"):
             return True
-        if low in self.words["speaker_nouns"] or low in _QUANTIFIERS:
-            return True  # "Cologne police say", "some say"
+        if low in _QUANTIFIERS:
+            return True  # "some say"
+        if low in self.words["speaker_nouns"]:
+            # "Cologne police say", "52 percent support"; but "voter support" is a noun after a noun
+            return low.endswith("s") or low in self.words["plural_sense"]
         if self.tok.text[j][0].isupper() and j > 0:
             return True  # "Clinton and Trump support", "Democrats want"
         return low.endswith("s") and not low.endswith(("ss", "us", "is")) and len(low) > 3
