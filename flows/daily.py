@@ -34,7 +34,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from pipeline import batch as batch_stage
 from pipeline.clean import raw_fingerprint
 from pipeline.dedupe import Deduplicator
-from pipeline.digest import build_digest, digest_to_json, render_html, render_markdown
+from pipeline.digest import build_digest, days_to_publish, digest_to_json, render_html, render_markdown
 from pipeline.fetch import FetchBatch, SourceSummary, fetch_sources
 from pipeline.models import Article, DuplicateLink, ExtractionResult, RawDocument, ReadProblem
 from pipeline.read import iter_folder
@@ -148,7 +148,11 @@ def store_task(db: str, job: Box[_StoreJob], run_id: str, lock_retries: int) -> 
 def digest_task(db: str, days: list[date], settings: Settings, run_id: str) -> list[str]:
     """Build, write (md + html), store and publish the digest of each day; return the file paths."""
     written = write_digests(db, days, settings=settings, run_id=run_id)
+    # one artifact a day costs an API call (~20 ms): a backfill over years publishes only its last days
+    published = set(days_to_publish((day for day, _, _ in written), settings.artifact_days))
     for day, markdown, _path in written:
+        if day not in published:
+            continue
         create_markdown_artifact(
             key=f"digest-{day.isoformat()}",
             markdown=markdown,

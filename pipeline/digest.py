@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -101,6 +101,16 @@ class Digest:
 
 
 # ---- pure logic ------------------------------------------------------------------------------------
+
+
+def days_to_publish(days: Iterable[date], window: int) -> list[date]:
+    """The days among ``days`` within ``window`` days of the latest one (an archive backfill writes a digest
+    for every day it touched; a dashboard wants the recent ones, not thousands)."""
+    ordered = sorted(set(days))
+    if not ordered or window <= 0:
+        return []
+    first = ordered[-1] - timedelta(days=window - 1)
+    return [day for day in ordered if day >= first]
 
 
 def summarise_position(claims: Sequence[ReportedClaim]) -> Position | None:

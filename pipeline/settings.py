@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     contradiction_window_days: int = Field(
         0, ge=0, description="days apart two sources' claims may be and still contradict (0: same day)"
     )
+    artifact_days: int = Field(
+        7,
+        ge=0,
+        description="Prefect artifacts for the digests of a run's last N days (0: only daily-digest); "
+        "every day's digest is still written and stored",
+    )
     task_runner: Literal["threads", "processes", "dask"] = Field(
         "processes", description="threads, processes (CPU stages on a process pool) or dask"
     )

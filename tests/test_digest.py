@@ -380,3 +380,14 @@ def test_previous_claims_finds_each_pairs_last_day_also_beyond_the_lookback(
     expected = {("Hamas", "ceasefire-proposal", "2025-06-01"), ("Hamas", "negotiations", "2025-06-01")}
     assert summary(31) == expected
     assert summary(3) == expected  # 06-01 lies before a 3-day lookback: found by the full-history pass
+
+
+def test_only_a_runs_last_days_are_published_as_artifacts() -> None:
+    from pipeline.digest import days_to_publish
+
+    days = [date(2010, 10, 22), date(2025, 5, 27), date(2025, 7, 2), date(2025, 7, 25), date(2025, 7, 19)]
+    assert days_to_publish(days, 7) == [date(2025, 7, 19), date(2025, 7, 25)]
+    assert days_to_publish(days, 31) == [date(2025, 7, 2), date(2025, 7, 19), date(2025, 7, 25)]
+    assert days_to_publish(days, 1) == [date(2025, 7, 25)]
+    assert days_to_publish(days, 0) == []
+    assert days_to_publish([], 7) == []

@@ -33,6 +33,7 @@ def demo_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) ->
     first = ingest_flow(str(SAMPLE), settings=settings, all_digests=True)
     with reader(settings.db) as con:
         counts_first = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _TABLES}  # type: ignore[index]
+    artifacts = _artifact_keys("digest-2025-", "daily-digest")
     second = ingest_flow(str(SAMPLE), settings=settings, all_digests=True)
     with reader(settings.db) as con:
         counts_second = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _TABLES}  # type: ignore[index]
@@ -42,7 +43,29 @@ def demo_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) ->
         "second": second,
         "counts_first": counts_first,
         "counts_second": counts_second,
+        "artifacts": artifacts,
     }
+
+
+def _artifact_keys(*prefixes: str) -> set[str]:
+    """Keys of the Prefect artifacts the local server holds that start with one of ``prefixes``."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(like_=None, any_=None, exists_=True))
+        )
+    return {a.key for a in found if a.key and a.key.startswith(prefixes)}
+
+
+def test_the_runs_last_week_of_digests_and_the_latest_are_prefect_artifacts(demo_run: dict[str, Any]) -> None:
+    # four days have digests (05-27 … 07-25); artifacts for the last 7 days of the run (the default) and
+    # the latest as daily-digest; the older days' digests are files and rows as before
+    keys = demo_run["artifacts"]
+    assert {"digest-2025-07-25", "daily-digest"} <= keys
+    assert "digest-2025-07-02" not in keys and "digest-2025-05-27" not in keys
+    assert len(demo_run["first"]["digests"]) == 4
 
 
 _TABLES = (
