@@ -237,20 +237,21 @@ def test_front_page_urls_never_make_copies() -> None:
 def test_the_cpu_workers_sign_without_importing_datasketch_or_scipy() -> None:
     # datasketch imports scipy (~0.6 s a process); the workers' fork server imports flows.cpu_worker,
     # which signs texts but never searches for near copies. A fresh interpreter shows what it loads.
-    code = (
+    loaded = _fresh_interpreter(
         "import sys, flows.cpu_worker; from pipeline.dedupe import signatures; signatures(['a b c d e f']); "
         "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))"
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
-    ).stdout.strip()
     assert loaded == "[]"
     # The deduplicator still gets it when built.
-    code = (
+    built = _fresh_interpreter(
         "import sys; from pipeline.dedupe import Deduplicator; Deduplicator(); "
         "print('datasketch' in sys.modules)"
     )
-    built = subprocess.run(
+    assert built == "True"
+
+
+def _fresh_interpreter(code: str) -> str:
+    """What ``code`` prints in a new Python process started in the repository."""
+    return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     ).stdout.strip()
-    assert built == "True"
