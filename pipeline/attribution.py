@@ -267,10 +267,10 @@ class _SentenceReader:
         found: list[_Found] = []
         self.found_so_far = found
         taken_speakers: dict[tuple[int, int], int] = {}  # speaker span → its attribution in ``found``
-        colon = self._colon_speaker() or self._in_source_phrase()
-        if colon is not None:
-            found.append(colon)
-            taken_speakers[colon.speaker] = 0
+        opening = self._colon_speaker() or self._in_source_phrase()  # "Trump: …", "In a new poll, …"
+        if opening is not None:
+            found.append(opening)
+            taken_speakers[opening.speaker] = 0
         for signed in self._dash_signatures():
             taken_speakers[signed.speaker] = len(found)
             found.append(signed)
@@ -429,7 +429,7 @@ class _SentenceReader:
             while last > d + 1 and self.tok.text[last - 1] == ".":
                 last -= 1
             opening = max(
-                (k for k in range(quote_start, d - 1) if self.tok.text[k] in ("“", '"', "''", "``")),
+                (k for k in range(quote_start, d - 1) if self.tok.text[k] in _QUOTE_OPENERS),
                 default=-1,
             )
             content = (opening + 1 if opening >= 0 else quote_start, d - 1)
@@ -471,9 +471,15 @@ class _SentenceReader:
         if colon == self.n - 1 and colon >= 2 and self.tok.lower[0] in self.lex.forms:
             # "Stated Stone:" with the quote in the next paragraph
             if all(self._is_capital(i) for i in range(1, colon)) and not self._is(1, "colon_labels"):
-                found = _Found((1, colon), (0, 1), (colon, colon + 1), "reported", 0.6)
-                found.content_follows = found.paragraph_follows = True
-                return found
+                return _Found(
+                    (1, colon),
+                    (0, 1),
+                    (colon, colon + 1),
+                    "reported",
+                    0.6,
+                    content_follows=True,
+                    paragraph_follows=True,
+                )
             return None
         if self.n - colon < 3:
             return None
@@ -919,13 +925,8 @@ class _SentenceReader:
             if self.tok.text[comma] != "," or self.in_quote[comma]:
                 continue
             first = comma + 1
-            if not (self._is_capital(first) or self._is(first, "determiners")):
-                continue
-            last = self._np_forward(first)
-            if last <= first or last >= self.n:
-                continue
-            follower = self.tok.text[last]
-            if not (follower[0].isalpha() and follower.islower()) or self._is(last, "prepositions"):
+            last = self._subject_before_verb(first, self.n)
+            if last is None:
                 continue
             if not self._plausible_speaker(first, last):
                 return None
@@ -949,14 +950,22 @@ class _SentenceReader:
                 continue
             while start < c and self._is(start, "discourse"):
                 start += 1
-            if start >= c or not (self._is_capital(start) or self._is(start, "determiners")):
-                continue
-            last = self._np_forward(start)
-            if last <= start or last >= c:
-                continue
-            follower = self.tok.text[last]
-            if follower[0].isalpha() and follower.islower() and not self._is(last, "prepositions"):
+            last = self._subject_before_verb(start, c)
+            if last is not None:
                 return (start, last) if self._plausible_speaker(start, last) else None
+        return None
+
+    def _subject_before_verb(self, first: int, limit: int) -> int | None:
+        """The end of a noun phrase opening at ``first`` (a name or a determiner) that a lower-case word
+        other than a preposition follows before ``limit``: a clause's subject and its verb."""
+        if first >= limit or not (self._is_capital(first) or self._is(first, "determiners")):
+            return None
+        last = self._np_forward(first)
+        if last <= first or last >= limit:
+            return None
+        follower = self.tok.text[last]
+        if follower[0].isalpha() and follower.islower() and not self._is(last, "prepositions"):
+            return last
         return None
 
     def _passive(self, c: int, lemma: str, kind: str) -> _Found | None:
