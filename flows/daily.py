@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -90,7 +91,7 @@ class Box(Generic[T]):
 
 @task(name="prepare-batch", cache_policy=NO_CACHE)
 def prepare_task(
-    documents: Box[list[RawDocument]], watchlist: Box[Watchlist | None]
+    documents: Box[list[RawDocument]], watchlist: Box[Watchlist | None], html_fallbacks: bool = False
 ) -> batch_stage.PreparedBatch:
     """Clean a batch and extract its claims: the CPU-bound work.
 
@@ -98,20 +99,23 @@ def prepare_task(
     pool: Prefect's own ProcessPoolTaskRunner measured 6x slower here (each task run re-enters the
     engine in a subprocess), while the flow's pool forks its workers warm from a fork server (``cpu_pool``).
     """
-    return _prepare_here(documents.value, watchlist.value)
+    return _prepare_here(documents.value, watchlist.value, html_fallbacks)
 
 
-def _prepare_here(documents: list[RawDocument], watchlist: Watchlist | None) -> batch_stage.PreparedBatch:
+def _prepare_here(
+    documents: list[RawDocument], watchlist: Watchlist | None, html_fallbacks: bool = False
+) -> batch_stage.PreparedBatch:
     """The body of ``prepare_task``, apart so Dask pickles it by reference: the task's own function is
     pickled by value, and a ContextVar among its globals cannot be pickled."""
     pool = _CPU_POOL.get()
     if pool is None:
-        return batch_stage.prepare_batch(documents, watchlist)
+        return batch_stage.prepare_batch(documents, watchlist, html_fallbacks=html_fallbacks)
     # Split across the pool: with few batches (a small run, or a last partial batch) whole batches would
     # leave workers idle. Several parts per worker, taken as workers free up: pages differ in cost, and
     # one slow half kept the other worker idle for a tenth of a small run.
     parts = batch_stage.split_evenly(documents, _CPU_POOL_SIZE.get() * _PARTS_PER_WORKER)
-    futures = [pool.submit(batch_stage.prepare_batch, part, watchlist) for part in parts]
+    prepare = partial(batch_stage.prepare_batch, watchlist=watchlist, html_fallbacks=html_fallbacks)
+    futures = [pool.submit(prepare, part) for part in parts]
     return batch_stage.merge_prepared([f.result() for f in futures])
 
 
@@ -243,6 +247,10 @@ def cpu_pool(settings: Settings) -> Iterator[None]:
         return
     warm_cpu_pool(settings)
     pool = ProcessPoolExecutor(settings.workers, mp_context=_cpu_context())
+    # Workers are started at submits; start them all now, so their start overlaps what the run does before
+    # its first batch is read (opening the store, reading files, Prefect's task-run bookkeeping).
+    for _ in range(settings.workers):
+        pool.submit(os.getpid)
     token, size_token = _CPU_POOL.set(pool), _CPU_POOL_SIZE.set(settings.workers)
     try:
         yield
@@ -299,7 +307,7 @@ def ingest_documents(
     db = str(settings.db)
 
     def prepare(documents: list[RawDocument], wl: Watchlist | None) -> _Pending[batch_stage.PreparedBatch]:
-        return prepare_task.submit(Box(documents), Box(wl))
+        return prepare_task.submit(Box(documents), Box(wl), settings.html_fallbacks)
 
     def store(job: _StoreJob) -> dict[str, int]:
         return store_task(db, Box(job), run_id, settings.lock_retries)
@@ -323,7 +331,7 @@ def ingest_documents_plain(
         def prepare(
             documents: list[RawDocument], wl: Watchlist | None
         ) -> _Pending[batch_stage.PreparedBatch]:
-            return threads.submit(copy_context().run, _prepare_here, documents, wl)
+            return threads.submit(copy_context().run, _prepare_here, documents, wl, settings.html_fallbacks)
 
         def store(job: _StoreJob) -> dict[str, int]:
             return _write_batch(db, job, run_id, settings.lock_retries)

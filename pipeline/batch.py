@@ -81,13 +81,19 @@ class PreparedBatch:
 
 
 def prepare_batch(
-    documents: Sequence[RawDocument], watchlist: Watchlist | None, num_perm: int = DEFAULT_NUM_PERM
+    documents: Sequence[RawDocument],
+    watchlist: Watchlist | None,
+    num_perm: int = DEFAULT_NUM_PERM,
+    *,
+    html_fallbacks: bool = False,
 ) -> PreparedBatch:
+    """Extract pending pages (``html_fallbacks``: with trafilatura's fallback extractors), clean, sign
+    for deduplication and extract claims."""
     ready: list[RawDocument] = []
     problems: list[ReadProblem] = []
     as_read: dict[str, str] = {}  # doc → fingerprint of the page as read, for pages extracted here
     for raw in documents:  # pages read with defer_html are extracted here, in the worker
-        finished = finish_html(raw)
+        finished = finish_html(raw, fallbacks=html_fallbacks)
         if isinstance(finished, ReadProblem):
             problems.append(finished)
             continue

@@ -74,7 +74,7 @@ def read_folder(path: Path) -> tuple[list[RawDocument], list[ReadProblem]]:
 
 
 def iter_folder(
-    path: Path, *, fast_html: bool = False, defer_html: bool = False
+    path: Path, *, html_fallbacks: bool = False, defer_html: bool = False
 ) -> Iterator[RawDocument | ReadProblem]:
     """Documents (and problems) of a folder, recursively, in sorted order; or of one file.
 
@@ -90,19 +90,23 @@ def iter_folder(
         root = path.parent
         manifest, manifest_problems = _read_manifest(root)
         yield from manifest_problems
-        yield _read_one(path, path.name, manifest.get(path.name), fast_html=fast_html, defer_html=defer_html)
+        yield _read_one(
+            path, path.name, manifest.get(path.name), html_fallbacks=html_fallbacks, defer_html=defer_html
+        )
         return
     manifest, manifest_problems = _read_manifest(path)
     yield from manifest_problems
     for file in _article_files(path):
         doc = file.relative_to(path).as_posix()
-        yield _read_one(file, doc, manifest.get(doc), fast_html=fast_html, defer_html=defer_html)
+        yield _read_one(file, doc, manifest.get(doc), html_fallbacks=html_fallbacks, defer_html=defer_html)
 
 
-def read_file(path: Path, *, doc: str | None = None, fast_html: bool = False) -> RawDocument | ReadProblem:
+def read_file(
+    path: Path, *, doc: str | None = None, html_fallbacks: bool = False
+) -> RawDocument | ReadProblem:
     """One file without a manifest (``doc`` defaults to the file name)."""
     path = Path(path)
-    return _read_one(path, doc or path.name, None, fast_html=fast_html)
+    return _read_one(path, doc or path.name, None, html_fallbacks=html_fallbacks)
 
 
 def _problem(path: str, reason: str) -> ReadProblem:
@@ -231,7 +235,7 @@ def _parse_manifest_date(value: object) -> date | None:
 
 
 def _read_one(
-    file: Path, doc: str, entry: _ManifestEntry | None, *, fast_html: bool, defer_html: bool = False
+    file: Path, doc: str, entry: _ManifestEntry | None, *, html_fallbacks: bool, defer_html: bool = False
 ) -> RawDocument | ReadProblem:
     try:
         data = file.read_bytes()
@@ -242,7 +246,7 @@ def _read_one(
         if file.suffix.lower() in HTML_SUFFIXES and defer_html:
             raw = _pending_html(data, doc, entry)
         elif file.suffix.lower() in HTML_SUFFIXES:
-            raw = _html_document(data, doc, entry, fast_html)
+            raw = _html_document(data, doc, entry, html_fallbacks)
         else:
             raw = _text_document(data, doc, file.suffix.lower())
     except _Unreadable as exc:
@@ -314,10 +318,10 @@ def _text_document(data: bytes, doc: str, suffix: str) -> RawDocument:
     )
 
 
-def _html_document(data: bytes, doc: str, entry: _ManifestEntry | None, fast: bool) -> RawDocument:
+def _html_document(data: bytes, doc: str, entry: _ManifestEntry | None, fallbacks: bool) -> RawDocument:
     if _looks_binary(data):
         raise _Unreadable("binary file (NUL bytes), not HTML")
-    raw = extract_html(data, doc=doc, url=entry.url if entry else None, origin="file", fast=fast)
+    raw = extract_html(data, doc=doc, url=entry.url if entry else None, origin="file", fallbacks=fallbacks)
     if raw is None:
         raise _Unreadable("no article text found in the HTML")
     return raw
@@ -331,14 +335,14 @@ def _pending_html(data: bytes, doc: str, entry: _ManifestEntry | None) -> RawDoc
     )
 
 
-def finish_html(raw: RawDocument, *, fast: bool = False) -> RawDocument | ReadProblem:
+def finish_html(raw: RawDocument, *, fallbacks: bool = False) -> RawDocument | ReadProblem:
     """Extract a page ``iter_folder(defer_html=True)`` left pending; other documents pass unchanged.
 
     What the manifest said (already on ``raw``) wins over the page's own metadata, as when reading directly.
     """
     if raw.content_kind != "html":
         return raw
-    page = extract_html(raw.text, doc=raw.doc, url=raw.url, origin=raw.origin, fast=fast)
+    page = extract_html(raw.text, doc=raw.doc, url=raw.url, origin=raw.origin, fallbacks=fallbacks)
     if page is None:
         return _problem(raw.doc, "no article text found in the HTML")
     known = {

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # Processing
     batch_size: int = Field(500, ge=1, description="articles per Prefect task run")
     near_duplicate_threshold: float = Field(0.8, gt=0, le=1, description="MinHash Jaccard for near-dups")
+    html_fallbacks: bool = Field(
+        False, description="also run trafilatura's readability/justext comparison on pages (~30% slower)"
+    )
     min_confidence: float = Field(0.5, ge=0, le=1, description="claims below this stay out of the digest")
     contradiction_window_days: int = Field(
         0, ge=0, description="days apart two sources' claims may be and still contradict (0: same day)"

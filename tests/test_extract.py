@@ -33,9 +33,9 @@ def token_f1(predicted: str, gold: str) -> float:
 
 
 @pytest.mark.parametrize("name", sorted(TRUTH))
-@pytest.mark.parametrize("fast", [False, True])
-def test_body_text_matches_ground_truth(name: str, fast: bool) -> None:
-    raw = extract_html(page(name), doc=name, url=TRUTH[name]["url"], origin="web", fast=fast)
+@pytest.mark.parametrize("fallbacks", [False, True])
+def test_body_text_matches_ground_truth(name: str, fallbacks: bool) -> None:
+    raw = extract_html(page(name), doc=name, url=TRUTH[name]["url"], origin="web", fallbacks=fallbacks)
     assert raw is not None
     assert token_f1(raw.text, TRUTH[name]["articleBody"]) >= 0.9
     assert raw.origin == "web" and raw.doc == name and raw.url == TRUTH[name]["url"]
@@ -168,13 +168,18 @@ def test_parse_page_date(value: str | None, expected: date | None) -> None:
     assert parse_page_date(value) == expected
 
 
-def test_zyte_benchmark_mean_f1() -> None:
+def test_zyte_benchmark_mean_f1_and_dates() -> None:
+    """The pipeline's mode (no fallback extractors) on every Zyte page: trafilatura's default mode scores
+    a mean F1 of 0.966 there; every page also carries its own date (the extensive date search)."""
     folder = shared_path("corpus", "pages", "zyte")
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
-    scores = []
+    scores, undated = [], []
     for path in sorted(Path(folder / "html").glob("*.html.gz")):
         page_id = path.name.split(".")[0]
-        raw = extract_html(gzip.decompress(path.read_bytes()), doc=page_id, fast=True)
+        raw = extract_html(gzip.decompress(path.read_bytes()), doc=page_id)
         scores.append(token_f1(raw.text if raw else "", truth[page_id]["articleBody"]))
+        if raw is None or raw.published_basis != "metadata":
+            undated.append(page_id)
     assert len(scores) >= 50
-    assert sum(scores) / len(scores) >= 0.90
+    assert sum(scores) / len(scores) >= 0.96
+    assert undated == []

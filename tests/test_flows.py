@@ -148,13 +148,13 @@ def test_ingest_flow_skips_bad_files_and_keeps_the_rest(
 
 
 def _worker_state() -> tuple[bool, bool]:
-    """In a pool worker: was the warm-up module loaded, and is the extractor's lazily built stoplist there,
-    before this worker ran any batch?"""
+    """In a pool worker: was the warm-up module loaded, and is the attribution lexicon (read from its data
+    files on first use) there, before this worker ran any batch?"""
     import sys
 
-    import trafilatura.external
+    from pipeline.attribution import load_cue_lexicon
 
-    return "flows.cpu_worker" in sys.modules, trafilatura.external.JT_STOPLIST is not None
+    return "flows.cpu_worker" in sys.modules, load_cue_lexicon.cache_info().currsize > 0
 
 
 def test_cpu_pool_workers_start_warm_and_a_split_batch_keeps_its_order(tmp_path: Path) -> None:
@@ -168,6 +168,8 @@ def test_cpu_pool_workers_start_warm_and_a_split_batch_keeps_its_order(tmp_path:
     with cpu_pool(settings):
         pool = _CPU_POOL.get()
         assert pool is not None
+        # Started with the pool, before any batch is handed to it.
+        assert len(pool._processes) == 2
         # Forked from the fork server, which imported the stages and ran them once before any fork.
         assert pool.submit(_worker_state).result() == (True, True)
         prepared = _prepare_here(documents, watchlist)  # five documents over 2 workers x 4 parts
