@@ -354,8 +354,9 @@ def _ingest(
     seeded: list[Deduplicator] = []
 
     def deduplicator() -> Deduplicator:
-        """Seeded with what the store holds when the first new batch needs it: a run with nothing new
-        (most of a re-run's documents are skipped by their raw hash) never loads every signature."""
+        """Seeded with what the store holds once the first new batch is handed to the workers, while they
+        prepare it: a run with nothing new (most of a re-run's documents are skipped by their raw hash)
+        never loads every signature."""
         if not seeded:
             seeded.append(Deduplicator(threshold=settings.near_duplicate_threshold))
             with writer(db, retries=settings.lock_retries) as con:
@@ -415,6 +416,13 @@ def _ingest(
         known_raw.update(raw_fingerprint(raw) for raw in documents)
         totals["days"].update(a.published for a in prepared.articles if a.published)
 
+    def prepare_then_seed(
+        documents: list[RawDocument], wl: Watchlist | None
+    ) -> _Pending[batch_stage.PreparedBatch]:
+        pending = prepare(documents, wl)
+        deduplicator()  # loads the store's signatures once, here, off the path that waits for workers
+        return pending
+
     with cpu_pool(settings), ThreadPoolExecutor(1, thread_name_prefix="stancewatch-store") as store_thread:
         try:
             _ingest_loop(
@@ -424,7 +432,7 @@ def _ingest(
                 known_raw,
                 totals,
                 in_flight,
-                prepare,
+                prepare_then_seed,
                 partial(finish, store_thread=store_thread),
             )
         finally:
