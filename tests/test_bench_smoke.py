@@ -64,3 +64,24 @@ def test_generated_digest_store_has_positions_on_occurrences(tmp_path: Path) -> 
     timing = time_digest(store, repeat=1)
     assert timing["occurrences"] == 5000
     assert timing["changed"] + timing["new"] > 0
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_html_part_pairs_each_run_with_the_floor_of_its_round(tmp_path: Path) -> None:
+    import argparse
+
+    shared_path("corpus", "pages", "zyte", "ground-truth.json")
+    from bench.run import Report, part_html
+
+    args = argparse.Namespace(html_limit=3, repeat=2, batch_size=500, heartbeats=None)
+    report = Report()
+    part_html(args, tmp_path, report)
+
+    html = report.parts["html"]
+    assert html["pages"] == 3 and len(html["rounds"]) == 2
+    for label in ("single", "workers"):
+        summary = html[label]
+        assert summary["ratio"] in {r[f"{label}_ratio"] for r in html["rounds"]}
+        assert summary["ratio_best"] <= summary["ratio"] <= summary["ratio_worst"]
+        assert summary["ratio_vs_fast"] > 0
+    assert html["ratio_vs_trafilatura"] == html["single"]["ratio"]
