@@ -8,7 +8,7 @@ from pipeline.batch import merge_prepared, prepare_batch, split_evenly, warm_up
 from pipeline.models import RawDocument
 from pipeline.read import read_folder
 from pipeline.watchlist import load_watchlist
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, fresh_interpreter
 
 
 def test_split_evenly_keeps_order_and_balances() -> None:
@@ -36,13 +36,22 @@ def test_merging_nothing_is_an_empty_batch() -> None:
     assert (empty.articles, empty.problems, empty.extractions, empty.signed) == ([], [], {}, None)
 
 
-def test_warm_up_takes_its_page_through_extraction_cleaning_and_claims() -> None:
-    # The page must reach every stage, or the state those stages build on first use stays unbuilt.
+def test_warm_up_takes_its_pages_through_extraction_cleaning_and_claims() -> None:
+    # The pages must reach every stage, or the state those stages build on first use stays unbuilt.
     prepared = warm_up()
     assert prepared.problems == []
-    [article] = prepared.articles
-    assert article.published is not None and "finance minister" in article.text
-    assert article.sentences and set(prepared.extractions) == {article.article_id}
+    assert len(prepared.articles) == 2
+    for article in prepared.articles:
+        assert article.published is not None and article.sentences
+    assert "finance minister" in prepared.articles[0].text
+    assert set(prepared.extractions) == {a.article_id for a in prepared.articles}
+    assert str(prepared.articles[1].published) == "2025-03-04"
+    # The undated page's dateline is read by dateparser, which htmldate builds once and keeps.
+    built = fresh_interpreter(
+        "from pipeline.batch import warm_up; warm_up(); from htmldate.extractors import get_external_parser; "
+        "print(get_external_parser.cache_info().currsize)"
+    )
+    assert built == "1"
 
 
 def test_html_fallbacks_setting_reaches_the_extractor() -> None:

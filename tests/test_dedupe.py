@@ -15,7 +15,7 @@ from pipeline.clean import clean_document
 from pipeline.dedupe import Deduplicator, shingle_hashes, signature, signature_bytes, signatures, similarity
 from pipeline.models import Article, RawDocument
 from pipeline.read import read_folder
-from tests.conftest import FIXTURES, REPO, SAMPLE
+from tests.conftest import FIXTURES, REPO, SAMPLE, fresh_interpreter
 
 NEAR = FIXTURES / "ingest" / "near-duplicates"
 
@@ -237,21 +237,14 @@ def test_front_page_urls_never_make_copies() -> None:
 def test_the_cpu_workers_sign_without_importing_datasketch_or_scipy() -> None:
     # datasketch imports scipy (~0.6 s a process); the workers' fork server imports flows.cpu_worker,
     # which signs texts but never searches for near copies. A fresh interpreter shows what it loads.
-    loaded = _fresh_interpreter(
+    loaded = fresh_interpreter(
         "import sys, flows.cpu_worker; from pipeline.dedupe import signatures; signatures(['a b c d e f']); "
         "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))"
     )
     assert loaded == "[]"
     # The deduplicator still gets it when built.
-    built = _fresh_interpreter(
+    built = fresh_interpreter(
         "import sys; from pipeline.dedupe import Deduplicator; Deduplicator(); "
         "print('datasketch' in sys.modules)"
     )
     assert built == "True"
-
-
-def _fresh_interpreter(code: str) -> str:
-    """What ``code`` prints in a new Python process started in the repository."""
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
-    ).stdout.strip()
