@@ -452,7 +452,7 @@ def _ingest_loop(
     prepare: _Prepare,
     finish: Callable[[list[RawDocument], _Pending[batch_stage.PreparedBatch]], None],
 ) -> None:
-    for chunk in batch_stage.batched(items, settings.batch_size):
+    for chunk in batch_stage.batched(items, settings.batch_size, settings.batch_chars):
         intake = batch_stage.split_new(chunk, known_raw)
         totals["read"] += len(chunk) - len(intake.problems)
         totals["already_stored"] += intake.already_stored

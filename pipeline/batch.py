@@ -34,11 +34,25 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Lists of at most ``size`` items, streaming (never holds the whole input)."""
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
+def batched(items: Iterable[T], size: int, max_chars: int | None = None) -> Iterator[list[T]]:
+    """Lists of at most ``size`` items, streaming (never holds the whole input). With ``max_chars``, a list
+    also ends once its documents' texts (``RawDocument.text``: a page's HTML before extraction) reach that
+    many characters, so a batch of pages holds as much as a batch of short stories, not 50 times more."""
+    if max_chars is None:
+        it = iter(items)
+        while chunk := list(islice(it, size)):
+            yield chunk
+        return
+    current: list[T] = []
+    chars = 0
+    for item in items:
+        current.append(item)
+        chars += len(item.text) if isinstance(item, RawDocument) else 0
+        if len(current) >= size or chars >= max_chars:
+            yield current
+            current, chars = [], 0
+    if current:
+        yield current
 
 
 @dataclass(slots=True)

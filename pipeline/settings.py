@@ -31,7 +31,10 @@ class Settings(BaseSettings):
     inbox: Path | None = Field(None, description="a folder of local articles `run` also ingests")
 
     # Processing
-    batch_size: int = Field(500, ge=1, description="articles per Prefect task run")
+    batch_size: int = Field(1000, ge=1, description="articles per Prefect task run, at most")
+    batch_chars: int = Field(
+        20_000_000, ge=1, description="characters of input (a page's HTML) per task run, at most"
+    )
     near_duplicate_threshold: float = Field(0.8, gt=0, le=1, description="MinHash Jaccard for near-dups")
     html_fallbacks: bool = Field(
         False, description="also run trafilatura's readability/justext comparison on pages (~30% slower)"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.batch import merge_prepared, prepare_batch, split_evenly, warm_up
-from pipeline.models import RawDocument
+from pipeline.batch import batched, merge_prepared, prepare_batch, split_evenly, warm_up
+from pipeline.models import RawDocument, ReadProblem
 from pipeline.read import read_folder
 from pipeline.watchlist import load_watchlist
 from tests.conftest import SAMPLE, fresh_interpreter
@@ -15,6 +15,22 @@ def test_split_evenly_keeps_order_and_balances() -> None:
     assert split_evenly(list(range(7)), 3) == [[0, 1, 2], [3, 4], [5, 6]]
     assert split_evenly([1, 2], 5) == [[1], [2]]
     assert split_evenly([], 2) == []
+
+
+def test_batches_end_at_a_count_or_at_a_volume_of_text() -> None:
+    short = [RawDocument(doc=f"s{i}", text="x" * 10) for i in range(5)]
+    page = RawDocument(doc="page.html", text="<p>" * 100, content_kind="html")
+    problem = ReadProblem("bad.txt", "empty file")
+
+    assert [len(b) for b in batched(short, 2)] == [2, 2, 1]
+    # Short texts fill a batch by count; a page's HTML closes one by volume; problems weigh nothing.
+    items = [*short[:3], page, problem, *short[3:]]
+    assert [[getattr(i, "doc", None) or i.path for i in b] for b in batched(items, 4, max_chars=100)] == [
+        ["s0", "s1", "s2", "page.html"],
+        ["bad.txt", "s3", "s4"],
+    ]
+    assert [len(b) for b in batched(short, 10, max_chars=25)] == [3, 2]
+    assert list(batched([], 3, max_chars=10)) == []
 
 
 def test_split_then_merged_equals_whole() -> None:

@@ -219,3 +219,16 @@ def test_a_batch_with_nothing_new_submits_no_work(tmp_path: Path) -> None:
 
     assert again["already_stored"] == 4 and again["articles"] == 1
     assert prepared_batches == [[documents[4].doc]]
+
+    # A batch also ends at STANCEWATCH_BATCH_CHARS: the first article alone already reaches it.
+    settings = get_settings(
+        db=tmp_path / "volume.duckdb",
+        task_runner="threads",
+        batch_size=10,
+        batch_chars=len(documents[0].text),
+    )
+    with writer(settings.db) as con:
+        run_id = start_run(con, "test")
+    prepared_batches.clear()
+    ingest(documents[:3])
+    assert prepared_batches[0] == [documents[0].doc] and sum(map(len, prepared_batches)) == 3
