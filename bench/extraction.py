@@ -72,14 +72,14 @@ def load_pages(limit: int | None) -> list[tuple[str, str, bytes, str]]:
 
 
 def score(
-    pages: list[tuple[str, str, bytes, str]], *, fallbacks: bool
+    pages: list[tuple[str, str, bytes, str]], *, fallback_extractors: bool
 ) -> tuple[list[tuple[str, float]], int, float]:
     """Per-page F1, how many pages have a date of their own, and the pages/s of extraction."""
     results = []
     dated = 0
     started = time.perf_counter()
     for page_id, url, html, gold in pages:
-        document = extract_html(html, doc=url, url=url, origin="web", fallbacks=fallbacks)
+        document = extract_html(html, doc=url, url=url, origin="web", fallback_extractors=fallback_extractors)
         results.append((page_id, token_f1(document.text if document else "", gold)))
         dated += document is not None and document.published_basis == "metadata"
     elapsed = time.perf_counter() - started
@@ -97,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     pages = load_pages(args.limit)
     print(f"{len(pages)} pages from {ZYTE}")
     pipeline_mean = 0.0
-    for mode, fallbacks in (("pipeline", False), ("fallbacks", True)):
-        results, dated, rate = score(pages, fallbacks=fallbacks)
+    for mode, fallback_extractors in (("pipeline", False), ("fallbacks", True)):
+        results, dated, rate = score(pages, fallback_extractors=fallback_extractors)
         values = [f1 for _, f1 in results]
         mean, median = statistics.fmean(values), statistics.median(values)
         below = sum(1 for v in values if v < 0.5)
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         for page_id, f1 in sorted(results, key=lambda r: r[1])[: args.worst]:
             print(f"    {f1:.3f}  {page_id}")
-        if not fallbacks:
+        if not fallback_extractors:
             pipeline_mean = mean
     print(f"mean F1 {pipeline_mean:.2f}")
     return 0

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import islice
 from typing import TypeVar
 
 import numpy as np
@@ -38,17 +37,13 @@ def batched(items: Iterable[T], size: int, max_chars: int | None = None) -> Iter
     """Lists of at most ``size`` items, streaming (never holds the whole input). With ``max_chars``, a list
     also ends once its documents' texts (``RawDocument.text``: a page's HTML before extraction) reach that
     many characters, so a batch of pages holds as much as a batch of short stories, not 50 times more."""
-    if max_chars is None:
-        it = iter(items)
-        while chunk := list(islice(it, size)):
-            yield chunk
-        return
     current: list[T] = []
     chars = 0
     for item in items:
         current.append(item)
-        chars += len(item.text) if isinstance(item, RawDocument) else 0
-        if len(current) >= size or chars >= max_chars:
+        if max_chars is not None and isinstance(item, RawDocument):
+            chars += len(item.text)
+        if len(current) >= size or (max_chars is not None and chars >= max_chars):
             yield current
             current, chars = [], 0
     if current:
@@ -107,7 +102,7 @@ def prepare_batch(
     problems: list[ReadProblem] = []
     as_read: dict[str, str] = {}  # doc → fingerprint of the page as read, for pages extracted here
     for raw in documents:  # pages read with defer_html are extracted here, in the worker
-        finished = finish_html(raw, fallbacks=html_fallbacks)
+        finished = finish_html(raw, fallback_extractors=html_fallbacks)
         if isinstance(finished, ReadProblem):
             problems.append(finished)
             continue
@@ -122,7 +117,7 @@ def prepare_batch(
 
 
 # Pages small enough to cost nothing that still take the paths real pages take: page metadata, the
-# extractor's fallbacks (their text is short), cleaning, sentence splitting, attribution. The second has
+# extractor's rescues of a short text, cleaning, sentence splitting, attribution. The second has
 # no date in its head, only a dateline in words that htmldate's own patterns cannot read: it hands that to
 # dateparser, whose first call compiles its timezone and language patterns (~0.3 s of CPU, which a page
 # like that cost every worker of every run).

@@ -98,13 +98,13 @@ def parse_page_date(value: str | None) -> date | None:
         return None
 
 
-def _trafilatura_document(html: str, url: str | None, fallbacks: bool) -> Any:
+def _trafilatura_document(html: str, url: str | None, fallback_extractors: bool) -> Any:
     options: dict[str, Any] = {
         "url": url,
         # trafilatura's fast mode skips only the readability/justext comparison; its baseline and recall
         # rescues of a short extraction still run. On the 100 Zyte pages it costs 25% less and scores the
-        # same body F1 (one page better, none worse), so the comparison is opt-in (``fallbacks``).
-        "fast": not fallbacks,
+        # same body F1 (one page better, none worse), so the comparison is opt-in (``fallback_extractors``).
+        "fast": not fallback_extractors,
         "include_comments": False,
         "include_tables": True,
         "with_metadata": True,
@@ -131,7 +131,7 @@ def extract_html(
     doc: str,
     url: str | None = None,
     origin: Origin = "file",
-    fallbacks: bool = False,
+    fallback_extractors: bool = False,
     charset: str | None = None,
     fallback_title: str | None = None,
     fallback_source: str | None = None,
@@ -143,16 +143,17 @@ def extract_html(
     """The main text and metadata of an HTML page, or None when no article text is found.
 
     ``charset`` is the HTTP header's charset, if any. The page's own title, author, site name and date
-    win; the ``fallback_*`` values (from a feed entry, say) fill what the page lacks, the date then with
-    ``fallback_basis``. ``fallbacks`` adds trafilatura's comparison with its readability and justext
-    extractors (its default mode; ~30% slower, the ``STANCEWATCH_HTML_FALLBACKS`` setting).
+    win; ``fallback_title``, ``_source``, ``_author`` and ``_published`` (from a feed entry, say) fill what
+    the page lacks, the date then with ``fallback_basis``. ``fallback_extractors`` adds trafilatura's
+    comparison with its readability and justext extractors (its default mode; ~30% slower; the
+    ``STANCEWATCH_HTML_FALLBACKS`` setting).
     """
     text_html = decode_html(html, charset=charset) if isinstance(html, bytes) else html
     if not text_html.strip():
         return None
     try:
         with _TRAFILATURA_LOCK:
-            document = _trafilatura_document(text_html, url, fallbacks)
+            document = _trafilatura_document(text_html, url, fallback_extractors)
             if document is not None:  # free its lxml trees under the lock too, not beside another parse
                 document.body = document.commentsbody = None
     # lxml and trafilatura raise many kinds of error on broken markup; one page must not stop a run.

@@ -611,7 +611,7 @@ def _page_job(fetcher: Fetcher, source: Source) -> tuple[Fetched, RawDocument | 
         url=fetched.final_url,
         origin="web",
         charset=fetched.charset,
-        fallbacks=fetcher.settings.html_fallbacks,
+        fallback_extractors=fetcher.settings.html_fallbacks,
     )
     if page is None:
         fetcher.amend(fetched.log_index, outcome="unusable", error="no article text found in the page")
@@ -636,7 +636,7 @@ def _entry_job(
                 url=fetched.final_url,
                 origin="feed",
                 charset=fetched.charset,
-                fallbacks=fetcher.settings.html_fallbacks,
+                fallback_extractors=fetcher.settings.html_fallbacks,
                 fallback_title=entry.title,
                 fallback_published=entry.published,
                 fallback_basis="feed",

@@ -318,10 +318,18 @@ def _text_document(data: bytes, doc: str, suffix: str) -> RawDocument:
     )
 
 
-def _html_document(data: bytes, doc: str, entry: _ManifestEntry | None, fallbacks: bool) -> RawDocument:
+def _html_document(
+    data: bytes, doc: str, entry: _ManifestEntry | None, fallback_extractors: bool
+) -> RawDocument:
     if _looks_binary(data):
         raise _Unreadable("binary file (NUL bytes), not HTML")
-    raw = extract_html(data, doc=doc, url=entry.url if entry else None, origin="file", fallbacks=fallbacks)
+    raw = extract_html(
+        data,
+        doc=doc,
+        url=entry.url if entry else None,
+        origin="file",
+        fallback_extractors=fallback_extractors,
+    )
     if raw is None:
         raise _Unreadable("no article text found in the HTML")
     return raw
@@ -335,14 +343,16 @@ def _pending_html(data: bytes, doc: str, entry: _ManifestEntry | None) -> RawDoc
     )
 
 
-def finish_html(raw: RawDocument, *, fallbacks: bool = False) -> RawDocument | ReadProblem:
+def finish_html(raw: RawDocument, *, fallback_extractors: bool = False) -> RawDocument | ReadProblem:
     """Extract a page ``iter_folder(defer_html=True)`` left pending; other documents pass unchanged.
 
     What the manifest said (already on ``raw``) wins over the page's own metadata, as when reading directly.
     """
     if raw.content_kind != "html":
         return raw
-    page = extract_html(raw.text, doc=raw.doc, url=raw.url, origin=raw.origin, fallbacks=fallbacks)
+    page = extract_html(
+        raw.text, doc=raw.doc, url=raw.url, origin=raw.origin, fallback_extractors=fallback_extractors
+    )
     if page is None:
         return _problem(raw.doc, "no article text found in the HTML")
     known = {

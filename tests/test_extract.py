@@ -33,9 +33,11 @@ def token_f1(predicted: str, gold: str) -> float:
 
 
 @pytest.mark.parametrize("name", sorted(TRUTH))
-@pytest.mark.parametrize("fallbacks", [False, True])
-def test_body_text_matches_ground_truth(name: str, fallbacks: bool) -> None:
-    raw = extract_html(page(name), doc=name, url=TRUTH[name]["url"], origin="web", fallbacks=fallbacks)
+@pytest.mark.parametrize("fallback_extractors", [False, True])
+def test_body_text_matches_ground_truth(name: str, fallback_extractors: bool) -> None:
+    raw = extract_html(
+        page(name), doc=name, url=TRUTH[name]["url"], origin="web", fallback_extractors=fallback_extractors
+    )
     assert raw is not None
     assert token_f1(raw.text, TRUTH[name]["articleBody"]) >= 0.9
     assert raw.origin == "web" and raw.doc == name and raw.url == TRUTH[name]["url"]
