@@ -23,8 +23,10 @@ Prints a table and writes ``bench/results/latest.json`` (top-level keys: text_ar
 rerun_ratio, html_ratio_vs_trafilatura, digest_1m_claims_s, peak_rss_mb, prefect_share, stages, and
 one section per part). Prefect runs in local mode: a temporary PREFECT_HOME, no telemetry; flows start
 as the CLI starts them (``flows.daily.run_locally``: flow-run heartbeats off unless
-``--prefect-heartbeats on``). The machine may be shared: CPU seconds are steadier than wall seconds,
-and ``--repeat`` takes the best.
+``--prefect-heartbeats on``). The machine may be shared: CPU seconds are steadier than wall seconds;
+with ``--repeat``, throughput figures keep the best run, while ratios to a reference (trafilatura alone,
+the same work without Prefect) are taken per round, the reference timed just before or after, and the
+median round's is reported.
 """
 
 from __future__ import annotations
