@@ -405,10 +405,15 @@ def _share(flow: Timed, plain: Timed) -> float:
     return max(0.0, flow.wall_s - plain.wall_s) / flow.wall_s
 
 
+def _median_index(values: list[float]) -> int:
+    """The index of the median value (the lower of the two middle ones for an even count)."""
+    return sorted(range(len(values)), key=values.__getitem__)[(len(values) - 1) // 2]
+
+
 def _median_share(flows: list[Timed], plains: list[Timed]) -> float:
     """The median of the shares of runs paired in order (one flow run and one plain run per round)."""
-    shares = sorted(_share(f, p) for f, p in zip(flows, plains, strict=True))
-    return round(shares[(len(shares) - 1) // 2], 3)
+    shares = [_share(f, p) for f, p in zip(flows, plains, strict=True)]
+    return round(shares[_median_index(shares)], 3)
 
 
 def part_text(args: argparse.Namespace, tmp: Path, report: Report) -> None:
@@ -600,7 +605,7 @@ def part_html(args: argparse.Namespace, tmp: Path, report: Report) -> None:
     section: dict[str, Any] = {"pages": len(pages), "rounds": rounds}
     for label, runner, workers in modes:
         ratios = [r[f"{label}_ratio"] for r in rounds]
-        middle = sorted(range(len(rounds)), key=lambda k: ratios[k])[(len(rounds) - 1) // 2]
+        middle = _median_index(ratios)
         run = runs[label][middle]
         section[label] = {
             **run.as_dict(),
