@@ -152,6 +152,7 @@ _BATCH_TABLES = (
     "batch_actors",
     "batch_aliases",
     "batch_topics",
+    "batch_skipped",
 )
 
 
@@ -443,8 +444,7 @@ def save_skipped(con: duckdb.DuckDBPyConnection, skipped: Sequence[tuple[str, st
         count = insert_rows(con, "store_insert_skipped", "batch_skipped", rows, _SKIPPED)
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
-        con.unregister("batch_skipped")
+        _rollback(con)
         raise
     return count
 
