@@ -402,18 +402,19 @@ def _ingest(
         )
         signatures = {a.article_id: dedupe.signature_bytes(a.article_id) for a in canonical}
         failed = {problem.path: problem.reason for problem in prepared.problems}
+        fingerprints = {raw.doc: raw_fingerprint(raw) for raw in documents}  # hashes every page: once
         job = _StoreJob(
             canonical,
             list(result.duplicates),
             extraction,
             {k: v for k, v in signatures.items() if v is not None},
-            [(raw_fingerprint(raw), raw.doc, failed[raw.doc]) for raw in documents if raw.doc in failed],
+            [(fingerprints[doc], doc, reason) for doc, reason in failed.items() if doc in fingerprints],
         )
         collect_store()
         storing.append(
             (store_thread.submit(copy_context().run, store, job), len(documents), len(job.duplicates))
         )
-        known_raw.update(raw_fingerprint(raw) for raw in documents)
+        known_raw.update(fingerprints.values())
         totals["days"].update(a.published for a in prepared.articles if a.published)
 
     def prepare_then_seed(
