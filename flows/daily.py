@@ -111,9 +111,9 @@ def _prepare_here(
     if pool is None:
         return batch_stage.prepare_batch(documents, watchlist, html_fallbacks=html_fallbacks)
     # Split across the pool: with few batches (a small run, or a last partial batch) whole batches would
-    # leave workers idle. Several parts per worker, taken as workers free up: pages differ in cost, and
-    # one slow half kept the other worker idle for a tenth of a small run.
-    parts = batch_stage.split_evenly(documents, _CPU_POOL_SIZE.get() * _PARTS_PER_WORKER)
+    # leave workers idle. Parts are taken as workers free up, the last ones short: pages differ in cost,
+    # and one slow half kept the other worker idle for a tenth of a small run.
+    parts = batch_stage.split_guided(documents, _CPU_POOL_SIZE.get())
     prepare = partial(batch_stage.prepare_batch, watchlist=watchlist, html_fallbacks=html_fallbacks)
     futures = [pool.submit(prepare, part) for part in parts]
     return batch_stage.merge_prepared([f.result() for f in futures])
@@ -202,8 +202,6 @@ _CPU_POOL: ContextVar[ProcessPoolExecutor | None] = ContextVar("stancewatch_cpu_
 _CPU_POOL_SIZE: ContextVar[int] = ContextVar("stancewatch_cpu_pool_size", default=1)
 
 
-# Parts each worker's share of a batch is cut into (see ``_prepare_here``).
-_PARTS_PER_WORKER = 4
 # What the workers' fork server loads before forking any: the stage modules (trafilatura, lxml, numpy, the
 # claim patterns: ~1 s of CPU to import) and their first-use state (~1 s more), which every worker
 # spent again on its first batch of every run before.

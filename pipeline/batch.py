@@ -169,17 +169,21 @@ def merge_prepared(parts: Sequence[PreparedBatch]) -> PreparedBatch:
     return PreparedBatch(articles, problems, extractions, signed)
 
 
-def split_evenly(items: Sequence[T], parts: int) -> list[list[T]]:
-    """``items`` in at most ``parts`` consecutive runs of nearly equal length (none empty)."""
+def split_guided(items: Sequence[T], workers: int) -> list[list[T]]:
+    """``items`` in consecutive runs of decreasing length, for ``workers`` processes that each take the next
+    run when they free up. Each run is a ``1 / (2 * workers)`` share of what remains, down to 1/16 of a
+    worker's share: the first runs are long (few hand-offs) and the last short, so the workers finish
+    together. With runs of equal length, the worker that drew the last costly run worked on alone for up
+    to a run's time: a tenth of a two-worker run over 100 pages."""
     if not items:
         return []
-    parts = max(1, min(parts, len(items)))
-    size, extra = divmod(len(items), parts)
+    workers = max(1, workers)
+    shortest = max(1, len(items) // (16 * workers))
     runs, start = [], 0
-    for i in range(parts):
-        end = start + size + (1 if i < extra else 0)
-        runs.append(list(items[start:end]))
-        start = end
+    while start < len(items):
+        length = max(shortest, -(-(len(items) - start) // (2 * workers)))  # ceiling division
+        runs.append(list(items[start : start + length]))
+        start += length
     return runs
 
 

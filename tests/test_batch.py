@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.batch import batched, merge_prepared, prepare_batch, split_evenly, warm_up
+from pipeline.batch import batched, merge_prepared, prepare_batch, split_guided, warm_up
 from pipeline.models import RawDocument, ReadProblem
 from pipeline.read import read_folder
 from pipeline.watchlist import load_watchlist
 from tests.conftest import SAMPLE, fresh_interpreter
 
 
-def test_split_evenly_keeps_order_and_balances() -> None:
-    assert split_evenly(list(range(7)), 3) == [[0, 1, 2], [3, 4], [5, 6]]
-    assert split_evenly([1, 2], 5) == [[1], [2]]
-    assert split_evenly([], 2) == []
+def test_split_guided_keeps_order_and_ends_with_short_parts() -> None:
+    parts = split_guided(list(range(100)), 2)
+    assert [x for part in parts for x in part] == list(range(100))
+    lengths = [len(part) for part in parts]
+    assert lengths == sorted(lengths, reverse=True)
+    assert lengths[0] == 25  # a quarter of the batch: half of one worker's share
+    assert lengths[-1] == 3  # never below 1/16 of a worker's share
+    assert split_guided([1, 2], 5) == [[1], [2]]
+    assert split_guided([1, 2, 3], 1) == [[1, 2], [3]]
+    assert split_guided([], 2) == []
 
 
 def test_batches_end_at_a_count_or_at_a_volume_of_text() -> None:
@@ -38,7 +44,7 @@ def test_split_then_merged_equals_whole() -> None:
     documents.append(RawDocument(doc="blank.txt", text="   \n"))  # cleans to nothing: a problem
     watchlist = load_watchlist(SAMPLE / "watchlist.toml")
     whole = prepare_batch(documents, watchlist)
-    merged = merge_prepared([prepare_batch(part, watchlist) for part in split_evenly(documents, 2)])
+    merged = merge_prepared([prepare_batch(part, watchlist) for part in split_guided(documents, 2)])
     assert [a.article_id for a in merged.articles] == [a.article_id for a in whole.articles]
     assert merged.problems == whole.problems and len(whole.problems) == 1
     assert merged.extractions == whole.extractions
