@@ -33,7 +33,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from pipeline import batch as batch_stage
-from pipeline.clean import raw_fingerprint
 from pipeline.dedupe import Deduplicator
 from pipeline.digest import build_digest, days_to_publish, digest_to_json, render_html, render_markdown
 from pipeline.fetch import FetchBatch, SourceSummary, fetch_sources
@@ -363,7 +362,7 @@ def _ingest(
         return seeded[0]
 
     totals = _empty_totals()
-    in_flight: deque[tuple[list[RawDocument], _Pending[batch_stage.PreparedBatch]]] = deque()
+    in_flight: deque[tuple[batch_stage.Intake, _Pending[batch_stage.PreparedBatch]]] = deque()
     # The store write of one batch (mostly waiting on DuckDB's file I/O, which frees the GIL) overlaps
     # the deduplication of the next. One writer thread keeps the writes in input order, and at most one
     # write is pending, so a batch stores only after every earlier one.
@@ -386,7 +385,7 @@ def _ingest(
             )
 
     def finish(
-        documents: list[RawDocument],
+        intake: batch_stage.Intake,
         future: _Pending[batch_stage.PreparedBatch],
         store_thread: ThreadPoolExecutor,
     ) -> None:
@@ -400,7 +399,7 @@ def _ingest(
         )
         signatures = {a.article_id: dedupe.signature_bytes(a.article_id) for a in canonical}
         failed = {problem.path: problem.reason for problem in prepared.problems}
-        fingerprints = {raw.doc: raw_fingerprint(raw) for raw in documents}  # hashes every page: once
+        fingerprints = dict(zip((raw.doc for raw in intake.documents), intake.fingerprints, strict=True))
         job = _StoreJob(
             canonical,
             list(result.duplicates),
@@ -410,7 +409,7 @@ def _ingest(
         )
         collect_store()
         storing.append(
-            (store_thread.submit(copy_context().run, store, job), len(documents), len(job.duplicates))
+            (store_thread.submit(copy_context().run, store, job), len(intake.documents), len(job.duplicates))
         )
         known_raw.update(fingerprints.values())
         totals["days"].update(a.published for a in prepared.articles if a.published)
@@ -447,9 +446,9 @@ def _ingest_loop(
     watchlist: Watchlist | None,
     known_raw: set[str],
     totals: dict[str, Any],
-    in_flight: deque[tuple[list[RawDocument], _Pending[batch_stage.PreparedBatch]]],
+    in_flight: deque[tuple[batch_stage.Intake, _Pending[batch_stage.PreparedBatch]]],
     prepare: _Prepare,
-    finish: Callable[[list[RawDocument], _Pending[batch_stage.PreparedBatch]], None],
+    finish: Callable[[batch_stage.Intake, _Pending[batch_stage.PreparedBatch]], None],
 ) -> None:
     for chunk in batch_stage.batched(items, settings.batch_size, settings.batch_chars):
         intake = batch_stage.split_new(chunk, known_raw)
@@ -457,7 +456,7 @@ def _ingest_loop(
         totals["already_stored"] += intake.already_stored
         totals["problems"].extend(intake.problems)
         if intake.documents:
-            in_flight.append((intake.documents, prepare(intake.documents, watchlist)))
+            in_flight.append((intake, prepare(intake.documents, watchlist)))
         # A bounded window: memory holds a few batches, never the corpus, and each worker has a batch
         # queued behind the one it works on, so it never waits while a task run's states are recorded.
         while len(in_flight) > _window(settings):

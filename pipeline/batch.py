@@ -55,6 +55,7 @@ class Intake:
     """What reading produced for one batch: new documents, problems, and how many were already stored."""
 
     documents: list[RawDocument] = field(default_factory=list)
+    fingerprints: list[str] = field(default_factory=list)  # ``raw_fingerprint`` of each of the documents
     problems: list[ReadProblem] = field(default_factory=list)
     already_stored: int = 0
 
@@ -65,10 +66,13 @@ def split_new(items: Sequence[RawDocument | ReadProblem], known_raw: set[str]) -
     for item in items:
         if isinstance(item, ReadProblem):
             intake.problems.append(item)
-        elif raw_fingerprint(item) in known_raw:
+            continue
+        fingerprint = raw_fingerprint(item)
+        if fingerprint in known_raw:
             intake.already_stored += 1
         else:
             intake.documents.append(item)
+            intake.fingerprints.append(fingerprint)
     return intake
 
 
