@@ -73,7 +73,7 @@ def test_html_part_pairs_each_run_with_the_floor_of_its_round(tmp_path: Path) ->
     shared_path("corpus", "pages", "zyte", "ground-truth.json")
     from bench.run import Report, part_html
 
-    args = argparse.Namespace(html_limit=3, repeat=2, batch_size=500, heartbeats=None)
+    args = argparse.Namespace(html_limit=3, html_rounds=2, batch_size=500, heartbeats=None)
     report = Report()
     part_html(args, tmp_path, report)
 
@@ -85,3 +85,7 @@ def test_html_part_pairs_each_run_with_the_floor_of_its_round(tmp_path: Path) ->
         assert summary["ratio_best"] <= summary["ratio"] <= summary["ratio_worst"]
         assert summary["ratio_vs_fast"] > 0
     assert html["ratio_vs_trafilatura"] == html["single"]["ratio"]
+    for timing in html["rounds"]:  # the floor of a round is the mean of the ones timed before and after
+        assert timing["trafilatura_s"] == pytest.approx(
+            sum(timing["trafilatura_before_after_s"]) / 2, abs=2e-3
+        )
