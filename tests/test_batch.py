@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 
 from pipeline.batch import batched, merge_prepared, prepare_batch, split_guided, warm_up
@@ -51,6 +53,18 @@ def test_split_then_merged_equals_whole() -> None:
     assert merged.signed is not None and whole.signed is not None
     assert np.array_equal(merged.signed[0], whole.signed[0])
     assert np.array_equal(merged.signed[1], whole.signed[1])
+
+
+def test_prepared_batch_crosses_processes_unchanged() -> None:
+    """Records pickle as tuples of their fields (``models._tuple_pickled``): what a worker returns must
+    arrive equal, nested records (an article's sentences, a result's claims) included."""
+    documents, _ = read_folder(SAMPLE)
+    prepared = prepare_batch(documents, load_watchlist(SAMPLE / "watchlist.toml"))
+    arrived = pickle.loads(pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL))
+    assert arrived.articles == prepared.articles and arrived.articles[0].sentences
+    assert arrived.extractions == prepared.extractions
+    assert any(result.claims and result.occurrences for result in arrived.extractions.values())
+    assert pickle.loads(pickle.dumps(documents)) == documents
 
 
 def test_merging_nothing_is_an_empty_batch() -> None:
