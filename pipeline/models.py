@@ -24,7 +24,7 @@ def _tuple_pickled(cls: type[_Record]) -> type[_Record]:
 
     The dataclass default (``_dataclass_getstate`` / ``_dataclass_setstate``) calls ``fields()`` for every
     object. A batch's results cross from the worker processes as thousands of sentences, claims and
-    occurrences, and unpickling them spent ~0.1 s of the flow process's time in that call alone.
+    occurrences: unpickling those of 100 pages took the flow process 0.058 s that way, 0.029 s this way.
     """
     names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
     if len(names) < 2:  # attrgetter of one name returns the value, not a tuple
