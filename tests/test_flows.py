@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from pipeline.settings import Settings, get_settings
 from pipeline.store import reader
-from tests.conftest import FIXTURES, SAMPLE
+from tests.conftest import FIXTURES, REPO, SAMPLE
 from tests.httpserver import FaultServer, http_server_fixture  # noqa: F401  (provides http_server)
 
 
@@ -172,7 +175,7 @@ def test_cpu_pool_workers_start_warm_and_a_split_batch_keeps_its_order(tmp_path:
         assert len(pool._processes) == 2
         # Forked from the fork server, which imported the stages and ran them once before any fork.
         assert pool.submit(_worker_state).result() == (True, True)
-        prepared = _prepare_here(documents, watchlist)  # five documents over 2 workers x 4 parts
+        prepared = _prepare_here(documents, watchlist)  # five documents in parts of decreasing length
     assert _CPU_POOL.get() is None
     whole = prepare_batch(documents, watchlist)
     assert [a.article_id for a in prepared.articles] == [a.article_id for a in whole.articles]
@@ -180,6 +183,40 @@ def test_cpu_pool_workers_start_warm_and_a_split_batch_keeps_its_order(tmp_path:
 
     assert warm_cpu_pool(settings) is True  # already running: kept
     assert warm_cpu_pool(get_settings(db=tmp_path / "s.duckdb", task_runner="threads")) is False
+
+
+def test_pool_workers_do_not_run_the_main_script_again(tmp_path: Path) -> None:
+    """multiprocessing re-runs the program's main script in each worker it starts; the CPU pool's workers
+    skip that (for the `stancewatch` command it imported the CLI, for a served run all of Prefect)."""
+    script = tmp_path / "main_script.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import os
+            import sys
+
+            sys.path.insert(0, {str(REPO)!r})
+            print("main script ran", flush=True)
+
+            if __name__ == "__main__":
+                from flows.daily import _CPU_POOL, cpu_pool
+                from pipeline.settings import get_settings
+
+                settings = get_settings(db={str(tmp_path / "s.duckdb")!r}, task_runner="processes", workers=2)
+                with cpu_pool(settings):
+                    pool = _CPU_POOL.get()
+                    print("workers", len(pool._processes), flush=True)
+                    pids = {{pool.submit(os.getpid).result() for _ in range(8)}}
+                    print("worker pids", pids - {{os.getpid()}})
+            """
+        ),
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, check=True
+    ).stdout
+    assert "workers 2" in out and "worker pids {" in out
+    assert out.count("main script ran") == 1
 
 
 def test_a_batch_with_nothing_new_submits_no_work(tmp_path: Path) -> None:
