@@ -601,8 +601,6 @@ def part_html(args: argparse.Namespace, tmp: Path, report: Report) -> None:
         # trafilatura's fast mode is how the pipeline extracts pages unless STANCEWATCH_HTML_FALLBACKS is
         # on: the ratio to it is what the pipeline's own stages add on top of extraction.
         before = trafilatura_floor(pages), trafilatura_floor(pages, fast=True)
-        timing: dict[str, Any] = {}
-        round_runs = []
         for label, runner, workers in modes:
             settings = settings_for(
                 tmp / f"html-{label}-{i}.duckdb", runner, workers, args.batch_size, args.heartbeats
@@ -611,13 +609,16 @@ def part_html(args: argparse.Namespace, tmp: Path, report: Report) -> None:
             # the two cores the run is timed on.
             run = run_flow(lambda: iter_folder(folder, defer_html=True), settings, pss=False)
             runs[label].append(run)
-            round_runs.append((label, run))
         after_fast = trafilatura_floor(pages, fast=True)  # in the reverse order: the runs sit in the middle
         after = trafilatura_floor(pages), after_fast
         floor, fast_floor = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
-        timing["trafilatura_s"], timing["trafilatura_fast_s"] = round(floor, 3), round(fast_floor, 3)
-        timing["trafilatura_before_after_s"] = [round(before[0], 3), round(after[0], 3)]
-        for label, run in round_runs:
+        timing: dict[str, Any] = {
+            "trafilatura_s": round(floor, 3),
+            "trafilatura_fast_s": round(fast_floor, 3),
+            "trafilatura_before_after_s": [round(before[0], 3), round(after[0], 3)],
+        }
+        for label, _, _ in modes:
+            run = runs[label][-1]
             timing[f"{label}_s"] = round(run.wall_s, 3)
             timing[f"{label}_ratio"] = round(run.wall_s / floor, 3)
             timing[f"{label}_ratio_vs_fast"] = round(run.wall_s / fast_floor, 3)
