@@ -244,10 +244,11 @@ def _main_module_hidden() -> Iterator[None]:
 
     multiprocessing runs the program's main module again in every worker it starts (as ``__mp_main__``),
     so that functions defined there can be unpickled. The workers only run pipeline functions, and that
-    re-run cost every worker of every run: 0.34 s of CPU for the ``stancewatch`` command (its script
-    imports the CLI: typer, rich) and 1.9 s plus 48 MB for a served run, whose main module is
-    ``prefect.engine``. The swap lasts as long as the workers' start (their preparation data is read
-    then); the pool starts no worker later.
+    re-run cost every worker of every run: 0.34 s of CPU where the main script is the ``stancewatch``
+    command's (its runs, and ``serve``'s flow-run processes, which multiprocessing starts from it), which
+    imports the CLI (typer, rich); 1.9 s plus 48 MB where it is ``prefect.engine`` (a run a Prefect
+    worker starts for a work-pool deployment). The swap lasts as long as the workers' start (their
+    preparation data is read then); the pool starts no worker later.
     """
     main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
