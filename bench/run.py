@@ -461,7 +461,7 @@ def part_text(args: argparse.Namespace, tmp: Path, report: Report) -> None:
         # Each round's flow and plain runs are minutes apart at most, the best runs maybe not: the share is
         # the median round's.
         "prefect_share": _median_share(first_runs, plain_runs),
-        "prefect_share_best_runs": round(max(0.0, first.wall_s - plain.wall_s) / first.wall_s, 3),
+        "prefect_share_best_runs": round(_share(first, plain), 3),
         "new_articles": summary["new_articles"],
         "new_claims": summary["new_claims"],
     }
