@@ -424,19 +424,22 @@ def _ingest(
         )
         signatures = {a.article_id: dedupe.signature_bytes(a.article_id) for a in canonical}
         failed = {problem.path: problem.reason for problem in prepared.problems}
-        fingerprints = dict(zip((raw.doc for raw in intake.documents), intake.fingerprints, strict=True))
         job = _StoreJob(
             canonical,
             list(result.duplicates),
             extraction,
             {k: v for k, v in signatures.items() if v is not None},
-            [(fingerprints[doc], doc, reason) for doc, reason in failed.items() if doc in fingerprints],
+            [
+                (intake.fingerprints[doc], doc, reason)
+                for doc, reason in failed.items()
+                if doc in intake.fingerprints
+            ],
         )
         collect_store()
         storing.append(
             (store_thread.submit(copy_context().run, store, job), len(intake.documents), len(job.duplicates))
         )
-        known_raw.update(fingerprints.values())
+        known_raw.update(intake.fingerprints.values())
         totals["days"].update(a.published for a in prepared.articles if a.published)
 
     def prepare_then_seed(

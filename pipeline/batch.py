@@ -55,7 +55,7 @@ class Intake:
     """What reading produced for one batch: new documents, problems, and how many were already stored."""
 
     documents: list[RawDocument] = field(default_factory=list)
-    fingerprints: list[str] = field(default_factory=list)  # ``raw_fingerprint`` of each of the documents
+    fingerprints: dict[str, str] = field(default_factory=dict)  # doc → ``raw_fingerprint`` of the documents
     problems: list[ReadProblem] = field(default_factory=list)
     already_stored: int = 0
 
@@ -72,7 +72,7 @@ def split_new(items: Sequence[RawDocument | ReadProblem], known_raw: set[str]) -
             intake.already_stored += 1
         else:
             intake.documents.append(item)
-            intake.fingerprints.append(fingerprint)
+            intake.fingerprints[item.doc] = fingerprint
     return intake
 
 
