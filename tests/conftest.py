@@ -51,13 +51,11 @@ def _no_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
     """One ephemeral Prefect server for the whole session (~10 s once, then ~0.3 s per flow)."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with (
-        prefect_test_harness(server_startup_timeout=90),
-        temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
-    ):
+    from flows.daily import flow_run_heartbeats
+
+    with prefect_test_harness(server_startup_timeout=90), flow_run_heartbeats(False):
         yield
 
 
