@@ -187,7 +187,7 @@ def test_cpu_pool_workers_start_warm_and_a_split_batch_keeps_its_order(tmp_path:
 
 def test_pool_workers_do_not_run_the_main_script_again(tmp_path: Path) -> None:
     """multiprocessing re-runs the program's main script in each worker it starts; the CPU pool's workers
-    skip that (for the `stancewatch` command it imported the CLI, for a served run all of Prefect)."""
+    skip that (for the `stancewatch` command it imported the CLI, for a work-pool run all of Prefect)."""
     script = tmp_path / "main_script.py"
     script.write_text(
         textwrap.dedent(
