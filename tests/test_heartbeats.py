@@ -16,7 +16,7 @@ from prefect import flow, task
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
 from typer.testing import CliRunner
 
-from flows.daily import run_locally
+from flows.daily import flow_run_heartbeats, run_locally
 from pipeline.cli import app
 from pipeline.settings import get_settings
 from tests.conftest import SAMPLE
@@ -102,3 +102,12 @@ def test_run_locally_sets_the_frequency_the_run_sees(on: bool, expected: int | N
         assert run_locally(_heartbeat_frequencies, settings) == (expected, expected)
         # Outside the run, Prefect's configuration is as it was.
         assert get_current_settings().flows.heartbeat_frequency == 180
+
+
+def test_turning_heartbeats_off_changes_no_other_setting() -> None:
+    with _prefect_defaults():
+        expected = get_current_settings().model_dump()
+        with flow_run_heartbeats(False):
+            inside = get_current_settings().model_dump()
+    expected["flows"]["heartbeat_frequency"] = None
+    assert inside == expected
