@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import lru_cache, partial
 from multiprocessing import forkserver, get_context
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -286,22 +286,31 @@ def cpu_pool(settings: Settings) -> Iterator[None]:
 
 def task_runner_for(settings: Settings) -> TaskRunner[Any]:
     """The task runner the settings ask for: threads, processes (threads + a process pool), or Dask."""
-    if settings.task_runner == "dask":
+    return _task_runner(*_runner_choice(settings))
+
+
+def _runner_choice(settings: Settings) -> tuple[str, int, str | None]:
+    """The settings a task runner is made from: its kind, the workers, a Dask scheduler's address."""
+    return settings.task_runner, settings.workers, settings.dask_address
+
+
+def _task_runner(kind: str, workers: int, dask_address: str | None) -> TaskRunner[Any]:
+    if kind == "dask":
         try:
             from prefect_dask import DaskTaskRunner
         except ImportError as exc:
             raise RuntimeError("task_runner=dask needs the extra: pip install 'stancewatch[dask]'") from exc
-        if settings.dask_address:
-            return DaskTaskRunner(address=settings.dask_address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": settings.workers})
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers})
     # With processes, a task thread only waits on the pool: one per batch of the window.
-    threads = _window(settings) if settings.task_runner == "processes" else settings.workers
+    threads = _window(workers) if kind == "processes" else workers
     return ThreadPoolTaskRunner(max_workers=threads)
 
 
-def _window(settings: Settings) -> int:
+def _window(workers: int) -> int:
     """Batches prepared ahead of the one being deduplicated and stored."""
-    return 2 * settings.workers
+    return 2 * workers
 
 
 class _Pending(Protocol[T_co]):
@@ -348,7 +357,7 @@ def ingest_documents_plain(
     measure of Prefect's share). Call it inside ``cpu_pool(settings)`` to use worker processes."""
     db = str(settings.db)
     # Threads in place of the task runner's, running the task's own body (pool split included).
-    with ThreadPoolExecutor(_window(settings), thread_name_prefix="stancewatch-prepare") as threads:
+    with ThreadPoolExecutor(_window(settings.workers), thread_name_prefix="stancewatch-prepare") as threads:
 
         def prepare(
             documents: list[RawDocument], wl: Watchlist | None
@@ -487,7 +496,7 @@ def _ingest_loop(
             in_flight.append((intake, prepare(intake.documents, watchlist)))
         # A bounded window: memory holds a few batches, never the corpus, and each worker has a batch
         # queued behind the one it works on, so it never waits while a task run's states are recorded.
-        while len(in_flight) > _window(settings):
+        while len(in_flight) > _window(settings.workers):
             finish(*in_flight.popleft())
     while in_flight:
         finish(*in_flight.popleft())
@@ -520,7 +529,14 @@ def _summary(totals: dict[str, Any], digests: Sequence[str]) -> dict[str, Any]:
 
 def with_runner(flow_obj: Any, settings: Settings) -> Any:
     """The flow with the task runner the settings ask for (flows are defined with the default)."""
-    return flow_obj.with_options(task_runner=task_runner_for(settings))
+    return _flow_with_runner(flow_obj, *_runner_choice(settings))
+
+
+# Kept per flow and runner: a copy of a flow builds its parameters' JSON schema (~20 ms at the start of
+# every run), and a run never uses the kept runner itself, only a duplicate Prefect makes at its start.
+@lru_cache(maxsize=32)
+def _flow_with_runner(flow_obj: Any, kind: str, workers: int, dask_address: str | None) -> Any:
+    return flow_obj.with_options(task_runner=_task_runner(kind, workers, dask_address))
 
 
 @contextmanager

@@ -269,3 +269,16 @@ def test_a_batch_with_nothing_new_submits_no_work(tmp_path: Path) -> None:
     prepared_batches.clear()
     ingest(documents[:3])
     assert prepared_batches[0] == [documents[0].doc] and sum(map(len, prepared_batches)) == 3
+
+
+def test_a_flow_is_configured_once_per_task_runner(tmp_path: Path) -> None:
+    # Copying a flow builds its parameters' schema; each run duplicates the runner it finds on the copy.
+    from flows.daily import ingest_flow, with_runner
+
+    threads = get_settings(db=tmp_path / "a.duckdb", task_runner="threads", workers=2)
+    same = get_settings(db=tmp_path / "b.duckdb", task_runner="threads", workers=2)
+    processes = get_settings(db=tmp_path / "a.duckdb", task_runner="processes", workers=2)
+    configured = with_runner(ingest_flow, threads)
+    assert with_runner(ingest_flow, same) is configured
+    assert with_runner(ingest_flow, processes) is not configured
+    assert configured is not ingest_flow and type(configured.task_runner).__name__ == "ThreadPoolTaskRunner"
