@@ -271,7 +271,7 @@ def _bench_flow() -> Any:
     from prefect import flow
 
     from flows.daily import _summary, ingest_documents, warm_cpu_pool
-    from pipeline.store import finish_run, start_run, writer
+    from pipeline.store import finish_run, known_raw_hashes, start_run, writer
 
     @flow(name="stancewatch-bench-ingest", log_prints=True, validate_parameters=False)
     def bench_ingest(loader: Loader, settings: Any) -> dict[str, Any]:
@@ -279,7 +279,10 @@ def _bench_flow() -> Any:
         db = str(settings.db)
         with writer(db) as con:
             run_id = start_run(con, "bench")
-        totals = ingest_documents(loader(), settings=settings, watchlist=None, run_id=run_id)
+            known_raw = known_raw_hashes(con)
+        totals = ingest_documents(
+            loader(), settings=settings, watchlist=None, run_id=run_id, known_raw=known_raw
+        )
         with writer(db) as con:
             finish_run(con, run_id, "completed", _summary(totals, []))
         return _summary(totals, [])
@@ -307,13 +310,16 @@ def run_flow(loader: Loader, settings: Any, *, pss: bool = True) -> Timed:
 def run_plain(loader: Loader, settings: Any) -> Timed:
     """The same ingest as plain function calls on the same worker pool: no Prefect at all."""
     from flows.daily import cpu_pool, ingest_documents_plain
-    from pipeline.store import start_run, writer
+    from pipeline.store import known_raw_hashes, start_run, writer
 
     def work() -> dict[str, Any]:
         with writer(str(settings.db)) as con:
             run_id = start_run(con, "bench-plain")
+            known_raw = known_raw_hashes(con)
         with cpu_pool(settings):
-            return ingest_documents_plain(loader(), settings=settings, watchlist=None, run_id=run_id)
+            return ingest_documents_plain(
+                loader(), settings=settings, watchlist=None, run_id=run_id, known_raw=known_raw
+            )
 
     return timed(work)
 

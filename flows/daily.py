@@ -329,11 +329,15 @@ def ingest_documents(
     settings: Settings,
     watchlist: Watchlist | None,
     run_id: str,
+    known_raw: set[str] | None = None,
 ) -> dict[str, Any]:
     """Stream documents through clean → dedupe → claims → store in batches; return run counts.
 
     Cleaning and claims run in the task runner's workers, a few batches ahead; deduplication and the
     store write follow in input order here, so one process writes and "first seen is canonical" holds.
+    ``known_raw``: the raw fingerprints the store holds (``known_raw_hashes``), when the caller read them
+    as it started the run, which saves opening the store again; it gains every batch this call stores,
+    so calls of one run can share it. Without it, they are read here.
     """
     db = str(settings.db)
 
@@ -343,7 +347,9 @@ def ingest_documents(
     def store(job: _StoreJob) -> dict[str, int]:
         return store_task(db, Box(job), run_id, settings.lock_retries)
 
-    return _ingest(items, settings=settings, watchlist=watchlist, prepare=prepare, store=store)
+    return _ingest(
+        items, settings=settings, watchlist=watchlist, known_raw=known_raw, prepare=prepare, store=store
+    )
 
 
 def ingest_documents_plain(
@@ -352,6 +358,7 @@ def ingest_documents_plain(
     settings: Settings,
     watchlist: Watchlist | None,
     run_id: str,
+    known_raw: set[str] | None = None,
 ) -> dict[str, Any]:
     """The same work as ``ingest_documents`` as plain calls, no Prefect task runs (the benchmark's
     measure of Prefect's share). Call it inside ``cpu_pool(settings)`` to use worker processes."""
@@ -367,7 +374,9 @@ def ingest_documents_plain(
         def store(job: _StoreJob) -> dict[str, int]:
             return _write_batch(db, job, run_id, settings.lock_retries)
 
-        return _ingest(items, settings=settings, watchlist=watchlist, prepare=prepare, store=store)
+        return _ingest(
+            items, settings=settings, watchlist=watchlist, known_raw=known_raw, prepare=prepare, store=store
+        )
 
 
 def _ingest(
@@ -375,13 +384,15 @@ def _ingest(
     *,
     settings: Settings,
     watchlist: Watchlist | None,
+    known_raw: set[str] | None,
     prepare: _Prepare,
     store: _Store,
 ) -> dict[str, Any]:
     logger = _logger()
     db = str(settings.db)
-    with writer(db, retries=settings.lock_retries) as con:
-        known_raw = known_raw_hashes(con)
+    if known_raw is None:
+        with writer(db, retries=settings.lock_retries) as con:
+            known_raw = known_raw_hashes(con)
     seeded: list[Deduplicator] = []
 
     def deduplicator() -> Deduplicator:
@@ -589,12 +600,17 @@ def ingest_flow(path: str, settings: Settings | None = None, all_digests: bool =
         run_id = start_run(con, "ingest")
         if watchlist is not None:
             save_watchlist(con, watchlist.canonical_actors(), watchlist.alias_rows(), watchlist.topic_rows())
+        known_raw = known_raw_hashes(con)
     status = "failed"
     totals: dict[str, Any] = {}
     digests: list[str] = []
     try:
         totals = ingest_documents(
-            iter_folder(Path(path), defer_html=True), settings=settings, watchlist=watchlist, run_id=run_id
+            iter_folder(Path(path), defer_html=True),
+            settings=settings,
+            watchlist=watchlist,
+            run_id=run_id,
+            known_raw=known_raw,
         )
         days = _digest_days(db, totals["days"], all_digests)
         digests = digest_task(db, days, settings, run_id) if days else []
@@ -641,6 +657,7 @@ def daily_flow(
     db_path = str(settings.db)
     with writer(db_path, retries=settings.lock_retries) as con:
         run_id = start_run(con, "daily")
+        known_raw = known_raw_hashes(con)  # shared by the watchlist groups: each stored batch joins it
     status = "failed"
     totals: dict[str, Any] = {}
     summaries: tuple[SourceSummary, ...] = ()
@@ -673,7 +690,10 @@ def daily_flow(
             if wl is not None:
                 with writer(db_path, retries=settings.lock_retries) as con:
                     save_watchlist(con, wl.canonical_actors(), wl.alias_rows(), wl.topic_rows())
-            _merge_totals(totals, ingest_documents(items, settings=settings, watchlist=wl, run_id=run_id))
+            _merge_totals(
+                totals,
+                ingest_documents(items, settings=settings, watchlist=wl, run_id=run_id, known_raw=known_raw),
+            )
         if fetched is not None:
             # Only now: a crash before the documents were stored refetches them instead of skipping them.
             with writer(db_path, retries=settings.lock_retries) as con:

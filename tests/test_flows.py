@@ -224,6 +224,7 @@ def test_a_batch_with_nothing_new_submits_no_work(tmp_path: Path) -> None:
 
     from flows.daily import _ingest, _write_batch
     from pipeline.batch import PreparedBatch, prepare_batch
+    from pipeline.clean import raw_fingerprint
     from pipeline.read import read_folder
     from pipeline.store import start_run, writer
 
@@ -238,11 +239,12 @@ def test_a_batch_with_nothing_new_submits_no_work(tmp_path: Path) -> None:
         done.set_result(prepare_batch(documents, None))
         return done
 
-    def ingest(items: list) -> dict:
+    def ingest(items: list, known_raw: set[str] | None = None) -> dict:
         return _ingest(
             items,
             settings=settings,
             watchlist=None,
+            known_raw=known_raw,
             prepare=prepare,
             store=lambda job: _write_batch(str(settings.db), job, run_id, 0),
         )
@@ -269,6 +271,16 @@ def test_a_batch_with_nothing_new_submits_no_work(tmp_path: Path) -> None:
     prepared_batches.clear()
     ingest(documents[:3])
     assert prepared_batches[0] == [documents[0].doc] and sum(map(len, prepared_batches)) == 3
+
+    # Fingerprints the caller read with the run's start are used instead of the store's, and gain what
+    # the call stores, so the calls of one run can share them.
+    settings = get_settings(db=tmp_path / "shared.duckdb", task_runner="threads", batch_size=2)
+    with writer(settings.db) as con:
+        run_id = start_run(con, "test")
+    known = {raw_fingerprint(documents[0])}
+    shared = ingest(documents[:3], known_raw=known)
+    assert shared["already_stored"] == 1 and shared["articles"] == 2
+    assert known == {raw_fingerprint(d) for d in documents[:3]}
 
 
 def test_a_flow_is_configured_once_per_task_runner(tmp_path: Path) -> None:
