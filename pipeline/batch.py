@@ -35,14 +35,14 @@ T = TypeVar("T")
 
 def batched(items: Iterable[T], size: int, max_chars: int | None = None) -> Iterator[list[T]]:
     """Lists of at most ``size`` items, streaming (never holds the whole input). With ``max_chars``, a list
-    also ends once its documents' texts (``RawDocument.text``: a page's HTML before extraction) reach that
-    many characters, so a batch of pages holds as much as a batch of short stories, not 50 times more."""
+    also ends once its documents' texts (a page's bytes before extraction) reach that many characters,
+    so a batch of pages holds as much as a batch of short stories, not 50 times more."""
     current: list[T] = []
     chars = 0
     for item in items:
         current.append(item)
         if max_chars is not None and isinstance(item, RawDocument):
-            chars += len(item.text)
+            chars += len(item.html) if item.html is not None else len(item.text)
         if len(current) >= size or (max_chars is not None and chars >= max_chars):
             yield current
             current, chars = [], 0
@@ -147,12 +147,7 @@ def warm_up() -> PreparedBatch:
     date parsers, compiled cleaning and claim patterns: ~1.3 s of CPU) exists before worker processes are
     forked from this one, and no worker builds it again. Returns the pages prepared."""
     pages = [
-        RawDocument(
-            doc=f"warm-up-{i}.html",
-            text=page,
-            url=url,
-            content_kind="html",
-        )
+        RawDocument(doc=f"warm-up-{i}.html", text="", url=url, content_kind="html", html=page.encode("utf-8"))
         for i, (page, url) in enumerate(zip(_WARM_UP_PAGES, _WARM_UP_URLS, strict=True))
     ]
     return prepare_batch(pages, None)

@@ -126,8 +126,12 @@ def normalise_text(text: str) -> str:
     return "\n".join(line.strip() for line in text.split("\n"))
 
 
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
 def _hash(text: str) -> str:
-    return xxhash.xxh3_128_hexdigest(text.encode("utf-8", "surrogatepass"))
+    return xxhash.xxh3_128_hexdigest(_utf8(text))
 
 
 def content_fingerprint(text: str) -> str:
@@ -136,8 +140,15 @@ def content_fingerprint(text: str) -> str:
 
 
 def raw_fingerprint(raw: RawDocument) -> str:
-    """xxh3-128 of (doc, raw text): lets a re-run skip inputs it has already stored, before cleaning."""
-    return _hash(raw.doc + "\0" + raw.text)
+    """xxh3-128 of (doc, raw text): lets a re-run skip inputs it has already stored, before cleaning.
+
+    A page not yet extracted is hashed as its bytes: the same fingerprint as its text for a UTF-8 page.
+    """
+    if raw.html is None:
+        return _hash(raw.doc + "\0" + raw.text)
+    fingerprint = xxhash.xxh3_128(_utf8(raw.doc + "\0"))
+    fingerprint.update(raw.html)
+    return fingerprint.hexdigest()
 
 
 def canonical_url(url: str | None) -> str | None:

@@ -111,6 +111,10 @@ class RawDocument:
     published_basis: DateBasis = "none"
     # "page", "feed-content", "feed-summary": what the text is, when it is not the full page.
     content_kind: str = "page"
+    # A page read but not yet extracted (content_kind "html"): its bytes as read, and ``text`` is empty.
+    # Bytes, not text: the process reading a folder neither decodes a page nor encodes it again to hash
+    # it and to hand it to a worker; the worker decodes it as it extracts it.
+    html: bytes | None = None
 
 
 @_tuple_pickled

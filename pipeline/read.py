@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pipeline.extract import decode_html, extract_html
+from pipeline.extract import extract_html
 from pipeline.models import RawDocument, ReadProblem
 
 __all__ = ["HTML_SUFFIXES", "MANIFEST_NAME", "TEXT_SUFFIXES", "iter_folder", "read_file", "read_folder"]
@@ -79,7 +79,7 @@ def iter_folder(
     """Documents (and problems) of a folder, recursively, in sorted order; or of one file.
 
     Manifest problems come first, then one item per file. Constant memory apart from the manifest.
-    ``defer_html``: an HTML page comes back decoded but not extracted (``content_kind="html"``), for
+    ``defer_html``: an HTML page comes back as read, not extracted (``content_kind="html"``, ``html``), for
     ``finish_html`` to extract where the CPU is (a worker process), not in the process reading the folder.
     """
     path = Path(path)
@@ -339,7 +339,7 @@ def _pending_html(data: bytes, doc: str, entry: _ManifestEntry | None) -> RawDoc
     if _looks_binary(data):
         raise _Unreadable("binary file (NUL bytes), not HTML")
     return RawDocument(
-        doc=doc, text=decode_html(data), origin="file", url=entry.url if entry else None, content_kind="html"
+        doc=doc, text="", origin="file", url=entry.url if entry else None, content_kind="html", html=data
     )
 
 
@@ -351,7 +351,11 @@ def finish_html(raw: RawDocument, *, fallback_extractors: bool = False) -> RawDo
     if raw.content_kind != "html":
         return raw
     page = extract_html(
-        raw.text, doc=raw.doc, url=raw.url, origin=raw.origin, fallback_extractors=fallback_extractors
+        raw.html if raw.html is not None else raw.text,
+        doc=raw.doc,
+        url=raw.url,
+        origin=raw.origin,
+        fallback_extractors=fallback_extractors,
     )
     if page is None:
         return _problem(raw.doc, "no article text found in the HTML")

@@ -322,3 +322,14 @@ def test_text_files_are_not_given_a_headline_they_lack(
     article = clean_document(dataclasses.replace(raw, title="A title from the manifest"))
     assert not article.text.startswith("A title from the manifest")
     assert article.title == "A title from the manifest"
+
+
+def test_a_page_read_as_bytes_keeps_the_fingerprint_of_its_text() -> None:
+    # Stores written when pending pages were held as text still recognise the same UTF-8 page.
+    page = "<html><body><p>Talks resume in Cairo — «enfin».</p></body></html>"
+    as_text = RawDocument(doc="page.html", text=page, content_kind="html")
+    as_bytes = RawDocument(doc="page.html", text="", content_kind="html", html=page.encode("utf-8"))
+    assert raw_fingerprint(as_bytes) == raw_fingerprint(as_text)
+    assert raw_fingerprint(dataclasses.replace(as_bytes, doc="other.html")) != raw_fingerprint(as_bytes)
+    changed = dataclasses.replace(as_bytes, html=page.replace("Cairo", "Doha").encode("utf-8"))
+    assert raw_fingerprint(changed) != raw_fingerprint(as_bytes)
