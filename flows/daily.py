@@ -120,13 +120,16 @@ def _prepare_here(
     return batch_stage.merge_prepared([f.result() for f in futures])
 
 
+_UNCHANGED = "unchanged: the same text is stored"
+
+
 @dataclass(slots=True)
 class _StoreJob:
     articles: list[Article]
     duplicates: list[tuple[Article, DuplicateLink]]
     extraction: ExtractionResult
     signatures: dict[str, bytes]
-    skipped: list[tuple[str, str, str]]  # (raw hash, doc, reason) of inputs that gave no article
+    skipped: list[tuple[str, str, str]]  # (raw hash, doc, reason) of inputs that gave no new article
 
 
 def _write_batch(db: str, job: _StoreJob, run_id: str, lock_retries: int) -> dict[str, int]:
@@ -443,7 +446,14 @@ def _ingest(
             prepared.extractions[a.article_id] for a in canonical if a.article_id in prepared.extractions
         )
         signatures = {a.article_id: dedupe.signature_bytes(a.article_id) for a in canonical}
-        failed = {problem.path: problem.reason for problem in prepared.problems}
+        skipped = {problem.path: problem.reason for problem in prepared.problems}
+        # The same document with the same text as a stored article (a page whose markup changed, say) is
+        # that article, neither new nor a copy; its input's fingerprint is kept with the skipped inputs',
+        # or every later run would extract it again to find that out.
+        kept = {a.article_id for a in canonical} | {copy.article_id for copy, _ in result.duplicates}
+        unchanged = [a.doc for a in prepared.articles if a.article_id not in kept]
+        skipped.update((doc, _UNCHANGED) for doc in unchanged)
+        totals["already_stored"] += len(unchanged)
         job = _StoreJob(
             canonical,
             list(result.duplicates),
@@ -451,7 +461,7 @@ def _ingest(
             {k: v for k, v in signatures.items() if v is not None},
             [
                 (intake.fingerprints[doc], doc, reason)
-                for doc, reason in failed.items()
+                for doc, reason in skipped.items()
                 if doc in intake.fingerprints
             ],
         )

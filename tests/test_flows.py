@@ -7,10 +7,13 @@ import json
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterable
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 
+from pipeline.batch import PreparedBatch, prepare_batch
 from pipeline.settings import Settings, get_settings
 from pipeline.store import reader
 from tests.conftest import FIXTURES, REPO, SAMPLE
@@ -219,35 +222,43 @@ def test_pool_workers_do_not_run_the_main_script_again(tmp_path: Path) -> None:
     assert out.count("main script ran") == 1
 
 
-def test_a_batch_with_nothing_new_submits_no_work(tmp_path: Path) -> None:
-    from concurrent.futures import Future
+class _RecordingIngest:
+    """``flows.daily._ingest`` with the worker step run inline and recorded (the docs of each batch
+    handed to it), and the flow's real store write."""
 
-    from flows.daily import _ingest, _write_batch
-    from pipeline.batch import PreparedBatch, prepare_batch
-    from pipeline.clean import raw_fingerprint
-    from pipeline.read import read_folder
-    from pipeline.store import start_run, writer
+    def __init__(self, settings: Settings) -> None:
+        from pipeline.store import start_run, writer
 
-    settings = get_settings(db=tmp_path / "s.duckdb", task_runner="threads", batch_size=2)
-    with writer(settings.db) as con:
-        run_id = start_run(con, "test")
-    prepared_batches: list[list[str]] = []
+        self.settings = settings
+        with writer(settings.db) as con:
+            self.run_id = start_run(con, "test")
+        self.prepared_batches: list[list[str]] = []
 
-    def prepare(documents: list, watchlist: object) -> Future[PreparedBatch]:
-        prepared_batches.append([d.doc for d in documents])
+    def prepare(self, documents: list, watchlist: object) -> Future[PreparedBatch]:
+        self.prepared_batches.append([d.doc for d in documents])
         done: Future[PreparedBatch] = Future()
         done.set_result(prepare_batch(documents, None))
         return done
 
-    def ingest(items: list, known_raw: set[str] | None = None) -> dict:
+    def __call__(self, items: Iterable, known_raw: set[str] | None = None) -> dict:
+        from flows.daily import _ingest, _write_batch
+
         return _ingest(
             items,
-            settings=settings,
+            settings=self.settings,
             watchlist=None,
             known_raw=known_raw,
-            prepare=prepare,
-            store=lambda job: _write_batch(str(settings.db), job, run_id, 0),
+            prepare=self.prepare,
+            store=lambda job: _write_batch(str(self.settings.db), job, self.run_id, 0),
         )
+
+
+def test_a_batch_with_nothing_new_submits_no_work(tmp_path: Path) -> None:
+    from pipeline.clean import raw_fingerprint
+    from pipeline.read import read_folder
+
+    ingest = _RecordingIngest(get_settings(db=tmp_path / "s.duckdb", task_runner="threads", batch_size=2))
+    prepared_batches = ingest.prepared_batches
 
     documents, _ = read_folder(SAMPLE)
     first = ingest(documents[:4])
@@ -260,27 +271,54 @@ def test_a_batch_with_nothing_new_submits_no_work(tmp_path: Path) -> None:
     assert prepared_batches == [[documents[4].doc]]
 
     # A batch also ends at STANCEWATCH_BATCH_CHARS: the first article alone already reaches it.
-    settings = get_settings(
-        db=tmp_path / "volume.duckdb",
-        task_runner="threads",
-        batch_size=10,
-        batch_chars=len(documents[0].text),
+    by_volume = _RecordingIngest(
+        get_settings(
+            db=tmp_path / "volume.duckdb",
+            task_runner="threads",
+            batch_size=10,
+            batch_chars=len(documents[0].text),
+        )
     )
-    with writer(settings.db) as con:
-        run_id = start_run(con, "test")
-    prepared_batches.clear()
-    ingest(documents[:3])
-    assert prepared_batches[0] == [documents[0].doc] and sum(map(len, prepared_batches)) == 3
+    by_volume(documents[:3])
+    assert by_volume.prepared_batches[0] == [documents[0].doc]
+    assert sum(map(len, by_volume.prepared_batches)) == 3
 
     # Fingerprints the caller read with the run's start are used instead of the store's, and gain what
     # the call stores, so the calls of one run can share them.
-    settings = get_settings(db=tmp_path / "shared.duckdb", task_runner="threads", batch_size=2)
-    with writer(settings.db) as con:
-        run_id = start_run(con, "test")
+    sharing = _RecordingIngest(
+        get_settings(db=tmp_path / "shared.duckdb", task_runner="threads", batch_size=2)
+    )
     known = {raw_fingerprint(documents[0])}
-    shared = ingest(documents[:3], known_raw=known)
+    shared = sharing(documents[:3], known_raw=known)
     assert shared["already_stored"] == 1 and shared["articles"] == 2
     assert known == {raw_fingerprint(d) for d in documents[:3]}
+
+
+def test_a_page_whose_markup_changed_but_not_its_text_is_skipped_from_then_on(tmp_path: Path) -> None:
+    # The same document with the same text is the stored article, neither new nor a copy of it; the page's
+    # new fingerprint is kept, or every later run would extract it again to find that out.
+    from pipeline.clean import raw_fingerprint
+    from pipeline.read import iter_folder
+    from pipeline.store import known_raw_hashes, writer
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    page = folder / "page.html"
+    page.write_bytes((FIXTURES / "web" / "pages" / "titan-map.html").read_bytes())
+    ingest = _RecordingIngest(get_settings(db=tmp_path / "s.duckdb", task_runner="threads"))
+    assert ingest(iter_folder(folder, defer_html=True))["articles"] == 1
+
+    page.write_bytes(page.read_bytes().replace(b"<body", b"<!-- ad slot 2 --><body", 1))
+    changed = ingest(iter_folder(folder, defer_html=True))
+    assert (changed["articles"], changed["duplicates"], changed["already_stored"]) == (0, 0, 1)
+    (pending,) = iter_folder(folder, defer_html=True)
+    with writer(ingest.settings.db) as con:
+        assert raw_fingerprint(pending) in known_raw_hashes(con)
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+
+    ingest.prepared_batches.clear()
+    assert ingest(iter_folder(folder, defer_html=True))["already_stored"] == 1
+    assert ingest.prepared_batches == []
 
 
 def test_a_flow_is_configured_once_per_task_runner(tmp_path: Path) -> None:
