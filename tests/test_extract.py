@@ -185,3 +185,42 @@ def test_zyte_benchmark_mean_f1_and_dates() -> None:
     assert len(scores) >= 50
     assert sum(scores) / len(scores) >= 0.96
     assert undated == []
+
+
+def _html_pages() -> list[tuple[str, bytes]]:
+    """Every page the tests have: the 100 Zyte pages and the fixtures' own."""
+    zyte = sorted(Path(shared_path("corpus", "pages", "zyte", "html")).glob("*.html.gz"))
+    pages = [(path.name, gzip.decompress(path.read_bytes())) for path in zyte]
+    pages += [(name, page(name)) for name in sorted(TRUTH)]
+    pages += [(path.name, path.read_bytes()) for path in sorted((FIXTURES / "web" / "pages").glob("*.html"))]
+    return pages
+
+
+def test_the_fields_kept_are_trafilaturas_on_every_page() -> None:
+    """The page's metadata is found apart from its text, without the categories, tags and licence that
+    trafilatura searches for and the pipeline drops: text, title, author, site, date and URL must be what
+    one call of trafilatura with its metadata gives, page for page (a trafilatura release that changes its
+    metadata steps fails here)."""
+    import trafilatura
+    from trafilatura.settings import set_date_params
+
+    pages = _html_pages()
+    assert len(pages) > 100
+    for name, data in pages:
+        ours = extract_html(data, doc=name)
+        theirs = trafilatura.bare_extraction(
+            decode_html(data),
+            fast=True,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=True,
+            deduplicate=False,
+            date_extraction_params=set_date_params(extensive=True),
+        )
+        if theirs is None or not (theirs.text or "").strip():
+            assert ours is None, name
+            continue
+        assert ours is not None, name
+        expected = (theirs.text.strip(), theirs.title, theirs.author, theirs.sitename, theirs.url)
+        assert (ours.text, ours.title, ours.author, ours.source, ours.url) == expected, name
+        assert ours.published == parse_page_date(theirs.date), name
