@@ -124,9 +124,7 @@ def prepare_batch(
 # extractor's rescues of a short text, cleaning, sentence splitting, attribution. The second has
 # no date in its head, only a dateline in words that htmldate's own patterns cannot read: it hands that to
 # dateparser, whose first call compiles its timezone and language patterns (~0.3 s of CPU, which a page
-# like that cost every worker of every run). Its host's name is short ("www.ap."), too short for courlan's
-# quick domain pattern: courlan then loads the public-suffix list (~0.08 s of CPU, which a site like
-# wsj.com cost every worker of every run).
+# like that cost every worker of every run).
 _WARM_UP_PAGES = (
     """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>Budget talks resume</title><meta name="author" content="A. Reporter">
@@ -139,7 +137,6 @@ would resume next week. "We are ready to sign," the minister's spokesman told re
 <p>The dockworkers' union said on Tuesday that its members had voted to accept the offer and would return
 to work on Wednesday, ending a strike that had closed the port for nine days.</p></article></body></html>""",
 )
-_WARM_UP_URLS = ("https://example.org/news/warm-up-0", "https://www.ap.example/news/warm-up-1")
 
 
 def warm_up() -> PreparedBatch:
@@ -147,8 +144,14 @@ def warm_up() -> PreparedBatch:
     date parsers, compiled cleaning and claim patterns: ~1.3 s of CPU) exists before worker processes are
     forked from this one, and no worker builds it again. Returns the pages prepared."""
     pages = [
-        RawDocument(doc=f"warm-up-{i}.html", text="", url=url, content_kind="html", html=page.encode("utf-8"))
-        for i, (page, url) in enumerate(zip(_WARM_UP_PAGES, _WARM_UP_URLS, strict=True))
+        RawDocument(
+            doc=f"warm-up-{i}.html",
+            text="",
+            url=f"https://example.org/news/warm-up-{i}",
+            content_kind="html",
+            html=page.encode("utf-8"),
+        )
+        for i, page in enumerate(_WARM_UP_PAGES)
     ]
     return prepare_batch(pages, None)
 
