@@ -89,3 +89,14 @@ def test_html_part_pairs_each_run_with_the_floor_of_its_round(tmp_path: Path) ->
         assert timing["trafilatura_s"] == pytest.approx(
             sum(timing["trafilatura_before_after_s"]) / 2, abs=2e-3
         )
+
+
+def test_prefect_share_of_wall_time_and_of_cpu() -> None:
+    from bench.run import Timed, _cpu_share, _share, _share_note
+
+    # A plain run slower than the flow run: the VM's noise exceeded Prefect's cost in wall time.
+    flow = Timed(wall_s=10.0, cpu_s=18.0, prefect_server_cpu_s=1.0)
+    plain = Timed(wall_s=11.0, cpu_s=17.1, prefect_server_cpu_s=0.2)
+    assert _share(flow, plain) == 0.0
+    assert _cpu_share(flow, plain) == pytest.approx(1.7 / 19.0)
+    assert _share_note([flow], [plain]) == "Prefect share 0% of wall time (rounds -10%), 9% of CPU"
