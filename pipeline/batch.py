@@ -42,7 +42,7 @@ def batched(items: Iterable[T], size: int, max_chars: int | None = None) -> Iter
     for item in items:
         current.append(item)
         if max_chars is not None and isinstance(item, RawDocument):
-            chars += len(item.html) if item.html is not None else len(item.text)
+            chars += len(item.as_read)
         if len(current) >= size or (max_chars is not None and chars >= max_chars):
             yield current
             current, chars = [], 0

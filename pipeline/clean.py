@@ -144,10 +144,9 @@ def raw_fingerprint(raw: RawDocument) -> str:
 
     A page not yet extracted is hashed as its bytes: the same fingerprint as its text for a UTF-8 page.
     """
-    if raw.html is None:
-        return _hash(raw.doc + "\0" + raw.text)
+    read = raw.as_read
     fingerprint = xxhash.xxh3_128(_utf8(raw.doc + "\0"))
-    fingerprint.update(raw.html)
+    fingerprint.update(read if isinstance(read, bytes) else _utf8(read))
     return fingerprint.hexdigest()
 
 

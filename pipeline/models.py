@@ -116,6 +116,11 @@ class RawDocument:
     # it and to hand it to a worker; the worker decodes it as it extracts it.
     html: bytes | None = None
 
+    @property
+    def as_read(self) -> str | bytes:
+        """The input as read: a pending page's bytes, otherwise the text."""
+        return self.html if self.html is not None else self.text
+
 
 @_tuple_pickled
 @dataclass(frozen=True, slots=True)

@@ -351,7 +351,7 @@ def finish_html(raw: RawDocument, *, fallback_extractors: bool = False) -> RawDo
     if raw.content_kind != "html":
         return raw
     page = extract_html(
-        raw.html if raw.html is not None else raw.text,
+        raw.as_read,
         doc=raw.doc,
         url=raw.url,
         origin=raw.origin,
