@@ -332,15 +332,14 @@ def ingest_documents(
     settings: Settings,
     watchlist: Watchlist | None,
     run_id: str,
-    known_raw: set[str] | None = None,
+    known_raw: set[str],
 ) -> dict[str, Any]:
     """Stream documents through clean → dedupe → claims → store in batches; return run counts.
 
     Cleaning and claims run in the task runner's workers, a few batches ahead; deduplication and the
     store write follow in input order here, so one process writes and "first seen is canonical" holds.
-    ``known_raw``: the raw fingerprints the store holds (``known_raw_hashes``), when the caller read them
-    as it started the run, which saves opening the store again; it gains every batch this call stores,
-    so calls of one run can share it. Without it, they are read here.
+    ``known_raw``: the raw fingerprints the store holds (``known_raw_hashes``), read in the store open that
+    starts the run; it gains every batch this call stores, so the calls of one run share it.
     """
     db = str(settings.db)
 
@@ -361,7 +360,7 @@ def ingest_documents_plain(
     settings: Settings,
     watchlist: Watchlist | None,
     run_id: str,
-    known_raw: set[str] | None = None,
+    known_raw: set[str],
 ) -> dict[str, Any]:
     """The same work as ``ingest_documents`` as plain calls, no Prefect task runs (the benchmark's
     measure of Prefect's share). Call it inside ``cpu_pool(settings)`` to use worker processes."""
@@ -387,15 +386,12 @@ def _ingest(
     *,
     settings: Settings,
     watchlist: Watchlist | None,
-    known_raw: set[str] | None,
+    known_raw: set[str],
     prepare: _Prepare,
     store: _Store,
 ) -> dict[str, Any]:
     logger = _logger()
     db = str(settings.db)
-    if known_raw is None:
-        with writer(db, retries=settings.lock_retries) as con:
-            known_raw = known_raw_hashes(con)
     seeded: list[Deduplicator] = []
 
     def deduplicator() -> Deduplicator:

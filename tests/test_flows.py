@@ -241,8 +241,13 @@ class _RecordingIngest:
         return done
 
     def __call__(self, items: Iterable, known_raw: set[str] | None = None) -> dict:
+        """One run: the store's raw fingerprints read as a flow reads them when it starts, unless given."""
         from flows.daily import _ingest, _write_batch
+        from pipeline.store import known_raw_hashes, writer
 
+        if known_raw is None:
+            with writer(self.settings.db) as con:
+                known_raw = known_raw_hashes(con)
         return _ingest(
             items,
             settings=self.settings,
@@ -283,8 +288,8 @@ def test_a_batch_with_nothing_new_submits_no_work(tmp_path: Path) -> None:
     assert by_volume.prepared_batches[0] == [documents[0].doc]
     assert sum(map(len, by_volume.prepared_batches)) == 3
 
-    # Fingerprints the caller read with the run's start are used instead of the store's, and gain what
-    # the call stores, so the calls of one run can share them.
+    # The fingerprints the run read as it started are what it skips by, and they gain what the call
+    # stores, so the calls of one run can share them.
     sharing = _RecordingIngest(
         get_settings(db=tmp_path / "shared.duckdb", task_runner="threads", batch_size=2)
     )
