@@ -36,7 +36,14 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from pipeline import batch as batch_stage
 from pipeline.dedupe import Deduplicator
-from pipeline.digest import build_digest, days_to_publish, digest_to_json, render_html, render_markdown
+from pipeline.digest import (
+    build_digest,
+    days_to_publish,
+    digest_options,
+    digest_to_json,
+    render_html,
+    render_markdown,
+)
 from pipeline.fetch import FetchBatch, SourceSummary, fetch_sources
 from pipeline.models import Article, DuplicateLink, ExtractionResult, RawDocument, ReadProblem
 from pipeline.read import iter_folder
@@ -184,9 +191,8 @@ def write_digests(
             digest = build_digest(
                 con,
                 day,
-                min_confidence=settings.min_confidence,
                 aliases=aliases,
-                contradiction_window_days=settings.contradiction_window_days,
+                **digest_options(settings),
             )
             markdown, html = render_markdown(digest), render_html(digest)
             md_path = settings.digest_dir / f"{day.isoformat()}.md"

@@ -310,7 +310,7 @@ def digest(
         err.print("[red]--format must be md or json[/red]")
         raise typer.Exit(2)
     settings = _settings(db=db)
-    from pipeline.digest import build_digest, digest_to_json, render_markdown
+    from pipeline.digest import build_digest, digest_options, digest_to_json, render_markdown
     from pipeline.store.read import actor_aliases, days_with_articles
 
     try:
@@ -322,13 +322,7 @@ def digest(
         days = wanted or days_with_articles(con)
         aliases = actor_aliases(con)
         digests = [
-            build_digest(
-                con,
-                d,
-                min_confidence=settings.min_confidence,
-                aliases=aliases,
-                contradiction_window_days=settings.contradiction_window_days,
-            )
+            build_digest(con, d, aliases=aliases, **digest_options(settings))
             for d in days
         ]
     if fmt == "json":

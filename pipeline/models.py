@@ -175,6 +175,7 @@ class DedupeResult:
 
 
 SpeechKind = Literal["direct", "reported", "according", "headline", "passive", "mixed"]
+ClaimKind = Literal["statement", "reported-change"]
 
 
 @_tuple_pickled
@@ -242,6 +243,10 @@ class Claim:
     condition: str | None = None  # "with some requested amendments"
     said_on: date | None = None
     rules: tuple[str, ...] = ()  # which rules fired, for review and confidence
+    # "statement", or "reported-change" when the text itself reports a move ("backed down", "reversed its
+    # position"): the strongest evidence of a change a digest has; ``from_stance`` is the side left, if given.
+    kind: ClaimKind = "statement"
+    from_stance: str | None = None
 
 
 @_tuple_pickled

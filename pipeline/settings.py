@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     contradiction_window_days: int = Field(
         0, ge=0, description="days apart two sources' claims may be and still contradict (0: same day)"
     )
+    position_window_days: int = Field(
+        90,
+        ge=1,
+        description="days a position stands: a new side is a change only against a position held within "
+        "them (older: no recent position)",
+    )
     artifact_days: int = Field(
         7,
         ge=0,

@@ -86,6 +86,8 @@ _CLAIMS = pa.schema(
         ("said_on", pa.date32()),
         ("confidence", pa.float64()),
         ("rules", pa.string()),
+        ("kind", pa.string()),
+        ("from_stance", pa.string()),
     ]
 )
 _OCCURRENCES = pa.schema(
@@ -260,6 +262,8 @@ def save_batch(
             "said_on": c.said_on,
             "confidence": float(c.confidence),
             "rules": json.dumps(list(c.rules)),
+            "kind": c.kind,
+            "from_stance": c.from_stance,
         }
         for c in extraction.claims
     ]

@@ -3,7 +3,7 @@
 -- A canonical id that is itself a stored duplicate is followed one step to its own canonical.
 INSERT INTO claim_occurrences (
     claim_id, article_id, doc, start_char, end_char, source, published, duplicate_of, actor, topic, stance,
-    confidence
+    confidence, stated_on
 )
 WITH copies AS (
     SELECT
@@ -27,7 +27,9 @@ SELECT
     o.actor,
     o.topic,
     o.stance,
-    o.confidence
+    o.confidence,
+    coalesce(k.said_on, c.published, o.published)
 FROM copies AS c
 JOIN claim_occurrences AS o ON o.article_id = c.canonical_id AND o.duplicate_of IS NULL
+JOIN claims AS k ON k.claim_id = o.claim_id
 ON CONFLICT DO NOTHING;

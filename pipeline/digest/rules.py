@@ -1,0 +1,397 @@
+"""What the digest says and why: positions, changes of position, disputes of fact. Pure functions.
+
+The definition of a change lives here and nowhere else:
+
+- **A position** is an actor's stance on a topic on the day it was stated (``stated_on``: the day the text
+  dates the statement, else the day it was published), summarised from that day's claims. Only stances
+  that take a side on the topic make positions (``POSITION_SIDE``): a plain statement of fact (``claim``)
+  does not, and neither do ``accuse`` (a charge against someone else) or ``deny`` (a dispute of fact):
+  those two feed contradictions instead.
+- **The standing position** of (actor, topic) is read day by day through the ``window_days`` before the
+  digest's day: each day's position replaces it only when it would count as a change (below), so one
+  unconfirmed outlier never becomes the position the next day is compared with.
+- **A change** is today's position on another side than the standing one, evidenced by a claim stated
+  today by a named speaker of that actor (a pronoun the extractor resolved counts only when its gender and
+  number agree, rule ``coreference-agrees``), strong enough (``WEIGHTS``); or a claim that itself reports
+  the move ("backed down", "no longer insists"). A lone, weak claim against an established position is
+  *disputed*, not a change. Without a standing position inside the window a position is *new*.
+- **A contradiction** is a dispute of fact: B denies or contests what A asserted ("denied reports
+  that…", "A's claims that it accepted are not true"), or B denies what A accused B of. Two actors on
+  opposite sides of a policy ("A supports the plan, B opposes it") are not a contradiction.
+- Reviews: a claim a user rejected makes and breaks nothing; one a user confirmed counts at full weight.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pipeline.store.digest_sql import ReportedClaim
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+# Stances that are positions on a topic, and their side. A change is a move between sides, never between
+# synonyms on one side ("reject" after "threaten" is steady). ``claim``, ``accuse`` and ``deny`` are left out
+# on purpose (see the module docstring).
+POSITION_SIDE: dict[str, str] = {
+    "accept": "for",
+    "support": "for",
+    "commit": "for",
+    "propose": "for",
+    "consider": "neutral",
+    "demand": "conditional",
+    "reject": "against",
+    "threaten": "against",
+}
+# Stances with which B disputes a fact A asserted.
+DISPUTING_STANCES: frozenset[str] = frozenset({"deny", "reject"})
+# Stances with which A asserts something happened or was said (what a denial can contradict).
+ASSERTING_STANCES: frozenset[str] = frozenset(
+    {"claim", "accuse", "accept", "support", "commit", "propose", "demand", "reject", "threaten", "consider"}
+)
+# Bare pronouns: a speaker written only so was resolved by the extractor, not named.
+PRONOUNS: frozenset[str] = frozenset(
+    {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "this", "that"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Weight:
+    value: float
+    reason: str
+
+
+# Every number the change rule uses, with the reason for it.
+WEIGHTS: dict[str, Weight] = {
+    "change_min": Weight(
+        0.6,
+        "the new side must rest on at least one sure claim (confidence 0.6 from one outlet) or several "
+        "weaker ones: a change is the digest's headline and must not hang on one doubtful sentence",
+    ),
+    "established": Weight(
+        1.2,
+        "a standing position this heavy (two claims or outlets) is established: one weak claim cannot "
+        "move it",
+    ),
+    "lone_dissent": Weight(
+        0.75,
+        "below this confidence, a single claim from a single outlet against an established position is shown "
+        "as disputed, not as a change",
+    ),
+    "resolved_pronoun": Weight(
+        0.5,
+        "a claim whose speaker is a pronoun whose agreement was not checked counts half towards a position "
+        "and cannot by itself evidence a change (93 of 207 false changes rested on one)",
+    ),
+    "side_margin": Weight(
+        1.25,
+        "today's winning side must outweigh the standing side's weight today by this factor: a day whose "
+        "claims are split is no evidence of a move",
+    ),
+}
+
+
+def weight(name: str) -> float:
+    return WEIGHTS[name].value
+
+
+# ---- the unit the rules work on --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """An actor's summarised stance on a topic on one day, with the claims on its side."""
+
+    actor: str
+    topic: str
+    day: date
+    side: str
+    stance: str
+    weight: float
+    claims: tuple[ReportedClaim, ...]  # the claims on the winning side, heaviest first
+    side_weights: tuple[tuple[str, float], ...] = ()  # every side's weight that day, for the margin rule
+
+    @property
+    def best(self) -> ReportedClaim:
+        return self.claims[0]
+
+    @property
+    def evidence(self) -> str:
+        return self.best.evidence
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(sorted({s for c in self.claims for s in c.sources}))
+
+    @property
+    def docs(self) -> tuple[str, ...]:
+        return tuple(sorted({d for c in self.claims for d in c.docs}))
+
+    @property
+    def outlets(self) -> int:
+        return len({s for c in self.claims for s in (c.sources or c.docs)})
+
+    def weight_of(self, side: str) -> float:
+        return dict(self.side_weights).get(side, 0.0)
+
+
+Verdict = Literal["changed", "disputed", "steady", "new"]
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """Today's position of one (actor, topic) against its standing position, and why."""
+
+    verdict: Verdict
+    after: Position
+    before: Position | None
+    reason: str
+
+    @property
+    def actor(self) -> str:
+        return self.after.actor
+
+    @property
+    def topic(self) -> str:
+        return self.after.topic
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """Actor ``a`` asserted something; actor ``b`` disputed it as fact, on the same topic."""
+
+    topic: str
+    a: ReportedClaim
+    b: ReportedClaim
+    reason: str
+
+
+# ---- positions ---------------------------------------------------------------------------------------
+
+
+def is_named(claim: ReportedClaim) -> bool:
+    """Whether the claim's speaker is named in the sentence (or a pronoun whose agreement was checked)."""
+    if claim.confirmed:
+        return True
+    written = (claim.speaker_text or "").strip().casefold()
+    if written in PRONOUNS:
+        return "coreference-agrees" in claim.rules
+    return True
+
+
+def claim_weight(claim: ReportedClaim) -> float:
+    """How much one claim counts towards a position: confidence × independent outlets, halved for an
+    unchecked pronoun; a confirmed claim counts as sure."""
+    if claim.confirmed:
+        return max(claim.n_sources, 1) * 1.0
+    value = claim.confidence * max(claim.n_sources, 1)
+    return value if is_named(claim) else value * weight("resolved_pronoun")
+
+
+def summarise_position(claims: Sequence[ReportedClaim]) -> Position | None:
+    """One (actor, topic, day)'s claims → its position: the heaviest side, then its heaviest stance.
+
+    Claims that are no position (``claim``, ``accuse``, ``deny``) or that a user rejected are ignored.
+    Ties go to the side (then stance) with the single heaviest claim, then to the name, so the result
+    never depends on row order.
+    """
+    known = sorted(
+        (c for c in claims if c.stance in POSITION_SIDE and not c.rejected), key=lambda c: c.claim_id
+    )
+    if not known:
+        return None
+    side_weight: dict[str, float] = defaultdict(float)
+    side_best: dict[str, float] = defaultdict(float)
+    for claim in known:
+        side = POSITION_SIDE[claim.stance]
+        side_weight[side] += claim_weight(claim)
+        side_best[side] = max(side_best[side], claim_weight(claim))
+    side = max(side_weight, key=lambda s: (side_weight[s], side_best[s], s))
+    on_side = [c for c in known if POSITION_SIDE[c.stance] == side]
+    stance_weight: dict[str, float] = defaultdict(float)
+    for claim in on_side:
+        stance_weight[claim.stance] += claim_weight(claim)
+    stance = max(stance_weight, key=lambda s: (stance_weight[s], s))
+    ranked = sorted(
+        on_side,
+        key=lambda c: (c.stance != stance, -claim_weight(c), -c.confidence, -len(c.evidence), c.claim_id),
+    )
+    first = known[0]
+    return Position(
+        actor=first.actor,
+        topic=first.topic,
+        day=first.day,
+        side=side,
+        stance=stance,
+        weight=round(side_weight[side], 6),
+        claims=tuple(ranked),
+        side_weights=tuple(sorted((s, round(w, 6)) for s, w in side_weight.items())),
+    )
+
+
+def positions(claims: Iterable[ReportedClaim]) -> dict[tuple[str, str, date], Position]:
+    """Group claims by (actor, topic, day) and summarise each group."""
+    groups: dict[tuple[str, str, date], list[ReportedClaim]] = defaultdict(list)
+    for claim in claims:
+        groups[(claim.actor, claim.topic, claim.day)].append(claim)
+    summarised = {key: summarise_position(group) for key, group in groups.items()}
+    return {key: pos for key, pos in summarised.items() if pos is not None}
+
+
+# ---- changes ----------------------------------------------------------------------------------------
+
+
+def reported_move(position: Position) -> ReportedClaim | None:
+    """A claim on the position's side that itself reports the move ("backed down", "no longer insists")."""
+    moves = [c for c in position.claims if c.kind == "reported-change" and is_named(c)]
+    return max(moves, key=lambda c: (claim_weight(c), c.claim_id), default=None)
+
+
+def judge(after: Position, standing: Position | None) -> Judgement:
+    """Today's position against the standing one: changed, disputed, steady or new (rules named inline)."""
+    move = reported_move(after)
+    if standing is None:
+        if move is not None:
+            return Judgement("changed", after, None, "reported-change: the text reports the move")
+        return Judgement("new", after, None, "no standing position within the window")
+    if standing.side == after.side:
+        return Judgement("steady", after, standing, "same side as the standing position")
+    if move is not None:
+        return Judgement("changed", after, standing, "reported-change: the text reports the move")
+    named = [c for c in after.claims if is_named(c)]
+    if not named:
+        return Judgement("disputed", after, standing, "no named speaker states the new side")
+    named_weight = sum(claim_weight(c) for c in named)
+    if named_weight < weight("change_min"):
+        return Judgement("disputed", after, standing, "the new side rests on too little (change_min)")
+    if after.weight < weight("side_margin") * after.weight_of(standing.side):
+        return Judgement("disputed", after, standing, "today's claims are split (side_margin)")
+    lone = len(after.claims) == 1 and after.outlets <= 1
+    if (
+        lone
+        and standing.weight >= weight("established")
+        and not after.best.confirmed
+        and after.best.confidence < weight("lone_dissent")
+    ):
+        return Judgement("disputed", after, standing, "a lone weak claim against an established position")
+    return Judgement("changed", after, standing, "a named speaker states a new side")
+
+
+def standing_position(history: Sequence[Position]) -> Position | None:
+    """The standing position after reading ``history`` (one pair's positions, oldest first): each day
+    replaces it only when it would be a change or the first position, so outliers never stand."""
+    standing: Position | None = None
+    for position in history:
+        verdict = judge(position, standing).verdict
+        if verdict in ("new", "changed"):
+            standing = position
+        elif verdict == "steady" and standing is not None:
+            # The same side again: the position stands, renewed (its latest wording and weight).
+            standing = position if position.weight >= standing.weight * 0.5 else standing
+    return standing
+
+
+# ---- contradictions ---------------------------------------------------------------------------------
+
+
+@cache
+def dispute_objects() -> tuple[str, ...]:
+    """Words that make a rejection a dispute of fact (``data/dispute_objects.txt``)."""
+    lines = (DATA / "dispute_objects.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(w.strip().casefold() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def _dispute_pattern() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in sorted(dispute_objects(), key=len, reverse=True))
+    return re.compile(rf"\b(?:{words})s?\b", re.IGNORECASE)
+
+
+def disputes_a_fact(claim: ReportedClaim) -> bool:
+    """A denial, or a rejection of reports, claims, allegations…: B contests an account of what happened."""
+    if claim.stance == "deny":
+        return True
+    return claim.stance == "reject" and _dispute_pattern().search(claim.evidence) is not None
+
+
+@lru_cache(maxsize=256)
+def _mention_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _clean_names(names: Iterable[str | None]) -> tuple[str, ...]:
+    return tuple(sorted({n.strip() for n in names if n and n.strip()}))
+
+
+def mentions(text: str, names: Iterable[str]) -> bool:
+    """Whether ``text`` names any of ``names`` as whole words, ignoring case (possessives included)."""
+    cleaned = _clean_names(names)
+    return bool(cleaned) and _mention_pattern(cleaned).search(text) is not None
+
+
+def find_contradictions(
+    claims: Sequence[ReportedClaim],
+    day: date,
+    *,
+    aliases: Mapping[str, Iterable[str]],
+    topic_phrases: Mapping[str, Iterable[str]] | None = None,
+    window_days: int = 0,
+) -> list[Contradiction]:
+    """Disputes of fact between two actors on one topic, the later claim on ``day``.
+
+    b disputes a when b denies or contests an account (``disputes_a_fact``) and either b's evidence names a
+    (its actor, an alias, or a's speaker: "Witkoff: Hamas's claims that it accepted are not true") or a
+    charged b (a's evidence names b) and b denies it. A rejection contests a's account only when it rejects
+    reports, claims or allegations; a rejection of what a is for is policy and never pairs. They are on one
+    topic when b has a's topic, or b's evidence uses one of a's topic phrases. One contradiction per
+    (topic, a's actor, b's actor): the heaviest pair.
+    """
+    usable = [c for c in claims if not c.rejected]
+    disputing = [c for c in usable if disputes_a_fact(c)]
+    if not disputing:
+        return []
+    asserting: dict[str, list[ReportedClaim]] = defaultdict(list)
+    for c in usable:
+        if c.stance in ASSERTING_STANCES:
+            asserting[c.topic].append(c)
+    names_of = {c.actor: _clean_names([c.actor, *aliases.get(c.actor, ())]) for c in usable}
+    phrases = {k: _clean_names(v) for k, v in (topic_phrases or {}).items()}
+    best: dict[tuple[str, str, str], tuple[tuple[float, str, str], Contradiction]] = {}
+    for b in disputing:
+        topics = {b.topic} | {
+            t for t in asserting if t != b.topic and mentions(b.evidence, phrases.get(t, ()))
+        }
+        contests_account = b.stance == "deny" or _dispute_pattern().search(b.evidence) is not None
+        for topic in sorted(topics):
+            for a in asserting[topic]:
+                if a.actor == b.actor or a.evidence == b.evidence:
+                    continue
+                if abs((a.day - b.day).days) > window_days or max(a.day, b.day) != day:
+                    continue
+                if b.stance == "reject" and not contests_account:
+                    continue
+                if mentions(b.evidence, (*names_of[a.actor], *([a.speaker] if a.speaker else []))):
+                    reason = f"{b.actor} contests what {a.actor} asserted, naming {a.actor}"
+                elif (
+                    a.stance in ("accuse", "claim")
+                    and b.stance == "deny"
+                    and mentions(a.evidence, names_of[b.actor])
+                ):
+                    reason = f"{a.actor} said {b.actor} did it; {b.actor} denies it"
+                else:
+                    continue
+                key = (a.topic, a.actor, b.actor)
+                rank = (claim_weight(a) + claim_weight(b), a.claim_id, b.claim_id)
+                if key not in best or rank > best[key][0]:
+                    best[key] = (rank, Contradiction(a.topic, a, b, reason))
+    return [best[key][1] for key in sorted(best)]
