@@ -38,13 +38,25 @@ from pipeline.models import (
     Article,
     Attribution,
     Claim,
+    ClaimKind,
     ClaimOccurrence,
     ExtractionResult,
     Sentence,
     SpeechKind,
 )
-from pipeline.stance import Cue, Lexicon, Token, default_lexicon, find_cues, inflect_verb, tokenize
+from pipeline.stance import (
+    Cue,
+    Lexicon,
+    Token,
+    default_lexicon,
+    find_cues,
+    inflect_verb,
+    reported_change_in,
+    reported_changes,
+    tokenize,
+)
 from pipeline.watchlist import Topic, Watchlist
+from pipeline.when import said_earlier, said_on
 
 __all__ = ["ClaimExtractor", "claim_id", "extract_claims"]
 
@@ -534,6 +546,11 @@ class ClaimExtractor:
                 continue
             holder.topic = self._topic(view, cue)
             holder.condition = _condition(tokens, cue)
+            opened = _condition_clause(tokens, cue)
+            if opened is not None:
+                # "will accept if…", "refused to release it until…": conditional, the condition kept
+                holder.stance, holder.condition = "demand", opened
+                holder.rules = [*holder.rules, "conditional"]
             candidates.append(holder)
             if main is None and cue.form != "noun":
                 main = holder
@@ -1169,6 +1186,11 @@ class ClaimExtractor:
             rules = (*rules, "topic")
         if candidate.condition:
             rules = (*rules, "condition")
+        kind, from_stance = _reported_move(candidate, view)
+        if kind == "reported-change":
+            rules = (*rules, "reported-change")
+        if said_earlier(evidence):
+            rules = (*rules, "said-earlier")
         return Claim(
             claim_id=claim_id(res.actor, speaker, candidate.stance, candidate.topic, evidence),
             actor=res.actor,
@@ -1184,9 +1206,27 @@ class ClaimExtractor:
             speech=candidate.speech,
             via=candidate.via,
             condition=candidate.condition,
-            said_on=_said_on(view.sentence.text, article.published),
+            said_on=said_on(view.sentence.text, article.published),
             rules=rules,
+            kind=kind,
+            from_stance=from_stance,
         )
+
+
+def _reported_move(candidate: _Candidate, view: _SentenceView) -> tuple[ClaimKind, str | None]:
+    """Whether the claim reports its holder's move: its own cue is a reported-change phrase ("backed
+    down"), or the sentence holds one that does not say where to ("reversed its position") beside the
+    claim's stance cue. Returns (kind, the stance left when the phrase says it)."""
+    cue_phrases = {r[4:] for r in candidate.rules if r.startswith("cue:")}
+    changes = reported_changes()
+    for phrase in cue_phrases:
+        if phrase in changes:
+            return "reported-change", changes[phrase].from_stance
+    if candidate.stance != "claim" and "speech-claim" not in candidate.rules:
+        move = reported_change_in(view.tokens)
+        if move is not None and move.to_stance is None:
+            return "reported-change", None
+    return "statement", None
 
 
 @dataclass(slots=True)
@@ -1449,58 +1489,6 @@ def _states_something(view: _SentenceView, entry: _Said) -> bool:
     return tokens[first].norm in {"that", '"', "'"} or "that" in window
 
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
-_DATE_IN_TEXT = re.compile(
-    r"\bon\s+(?:(?P<month>[A-Z][a-z]+)\s+(?P<day>\d{1,2})|(?P<day2>\d{1,2})\s+(?P<month2>[A-Z][a-z]+))"
-    r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"
-)
-
-
-def _said_on(text: str, published: date | None) -> date | None:
-    """ "said on May 27", "on 26 May 2025": the day a statement was made, when the sentence gives it.
-    A date without a year takes the article's year (the year before when that is months after publication:
-    "on December 30" in a January article)."""
-    match = _DATE_IN_TEXT.search(text)
-    if match is None:
-        return None
-    month = _MONTHS.get((match.group("month") or match.group("month2") or "").lower())
-    day = int(match.group("day") or match.group("day2") or 0)
-    if month is None:
-        return None
-    year = int(match.group("year")) if match.group("year") else (published.year if published else None)
-    if year is None:
-        return None
-    try:
-        found = date(year, month, day)
-    except ValueError:
-        return None
-    if not match.group("year") and published is not None and (found - published).days > 31:
-        try:
-            found = date(year - 1, month, day)
-        except ValueError:
-            return None
-    return found
-
-
 def _title_case(tokens: Sequence[Token]) -> bool:
     """A headline in Title Case: most longer words capitalised."""
     longer = [t.text for t in tokens if len(t.text) > 3 and t.text[0].isalpha()]
@@ -1677,6 +1665,44 @@ def _condition(tokens: Sequence[Token], cue: Cue) -> str | None:
                 return " ".join(t.text for t in window[i:])
         if i > 2:
             break
+    return None
+
+
+@lru_cache(maxsize=1)
+def _condition_openers() -> dict[str, frozenset[str]]:
+    """``data/stance_condition_openers.tsv``: word → the sides (for, against) it conditions."""
+    found: dict[str, frozenset[str]] = {}
+    for line in (DATA / "stance_condition_openers.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            word, sides = line.split("\t", 1)
+            found[word.strip().lower()] = frozenset(sides.split())
+    return found
+
+
+_CONDITIONED_SIDE = {"accept": "for", "support": "for", "commit": "for", "reject": "against"}
+# How far after the cue a condition may open: past the object ("accept the US proposal if…"), not beyond.
+_CONDITION_REACH = 12
+
+
+def _condition_clause(tokens: Sequence[Token], cue: Cue) -> str | None:
+    """The condition a stance is held on ("if Israel withdraws", "until they receive DNA"), when one
+    opens within the cue's clause; None otherwise."""
+    side = _CONDITIONED_SIDE.get(cue.stance)
+    if side is None:
+        return None
+    openers = _condition_openers()
+    stop = min(len(tokens), cue.last + 1 + _CONDITION_REACH)
+    for i in range(cue.last + 1, stop):
+        word = tokens[i].norm
+        if word in {".", ";", "?", "!"} or (word == "," and i > cue.last + 2 and tokens[i - 1].norm != ","):
+            return None
+        if side in openers.get(word, ()):
+            end = i + 1
+            while end < len(tokens) and tokens[end].norm not in {".", ";", ",", "?", "!"}:
+                end += 1
+            if end - i < 2:
+                return None
+            return " ".join(t.text for t in tokens[i:end])
     return None
 
 

@@ -29,6 +29,8 @@ __all__ = [
     "find_cues",
     "inflect_verb",
     "load_lexicon",
+    "reported_change_in",
+    "reported_changes",
     "tokenize",
 ]
 
@@ -212,10 +214,66 @@ _NEGATION_GAP = frozenset(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ReportedChange:
+    """A phrase with which a text reports that its holder moved ("backed down", "no longer insists")."""
+
+    phrase: str
+    to_stance: str | None  # None: the phrase does not say where to ("reversed its position")
+    from_stance: str | None
+    form: str
+    words: tuple[tuple[str, ...], ...]  # its inflected variants, as token norms
+
+
+# The weight of a reported-change phrase as a stance cue: the text states the move outright.
+REPORTED_CHANGE_WEIGHT = 0.85
+
+
+@lru_cache(maxsize=1)
+def reported_changes() -> dict[str, ReportedChange]:
+    """``data/reported_change_cues.tsv`` by phrase (phrase, to-stance, from-stance, form; '-' for none)."""
+    forms = _load_verb_forms(DATA / "stance_verb_forms.tsv")
+    found: dict[str, ReportedChange] = {}
+    path = DATA / "reported_change_cues.tsv"
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) != 4 or any(f not in (*STANCES, "-") for f in fields[1:3]):
+            log.warning("%s:%d: skipped (want phrase<TAB>to<TAB>from<TAB>form): %r", path, number, line)
+            continue
+        phrase, to, source, form = fields
+        variants = tuple(tuple(t.norm for t in tokenize(v)) for v in _inflect(phrase.lower(), form, forms))
+        found[phrase.lower()] = ReportedChange(
+            phrase.lower(), None if to == "-" else to, None if source == "-" else source, form, variants
+        )
+    return found
+
+
+def reported_change_in(tokens: Sequence[Token]) -> ReportedChange | None:
+    """The first reported-change phrase among ``tokens``, if any."""
+    norms = [t.norm for t in tokens]
+    for change in reported_changes().values():
+        for words in change.words:
+            n = len(words)
+            if any(tuple(norms[i : i + n]) == words for i in range(len(norms) - n + 1)):
+                return change
+    return None
+
+
 def load_lexicon(paths: Iterable[Path] | None = None) -> Lexicon:
-    """Read cue TSV files (phrase, stance, form, weight); later files extend earlier ones."""
+    """Read cue TSV files (phrase, stance, form, weight); later files extend earlier ones. The default
+    lexicon also holds the reported-change phrases that say where their holder moved to."""
     forms = _load_verb_forms(DATA / "stance_verb_forms.tsv")
     entries: dict[tuple[str, ...], _Entry] = {}
+    if paths is None:
+        for change in reported_changes().values():
+            if change.to_stance is not None:
+                for words in change.words:
+                    if words:
+                        entries[words] = _Entry(
+                            words, change.to_stance, change.form, REPORTED_CHANGE_WEIGHT, change.phrase
+                        )
     for path in paths if paths is not None else [DATA / "stance_cues.tsv"]:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip() or line.startswith("#"):
@@ -377,6 +435,8 @@ def find_cues(
             stance = (
                 "deny" if negator == "never" and entry.stance == "accept" else lexicon.negated[entry.stance]
             )
+        elif stance in _FOR_STANCES and entry.form == "verb" and _open_modality(tokens, i, start):
+            stance = "consider"  # "could accept", "has yet to endorse": weighing it, not holding it
         cues.append(
             Cue(i, last, stance, entry.weight, entry.form, entry.phrase, negator is not None, entry.stance)
         )
@@ -407,6 +467,21 @@ def _negated_subject(tokens: Sequence[Token], i: int, start: int) -> str | None:
         if not word.isalpha():
             return None
     return None
+
+
+# Stances that take the object's side; a hedge before their verb leaves the holder weighing it.
+_FOR_STANCES = frozenset({"accept", "support", "commit"})
+# Words right before a verb that leave its action open: "could accept", "might back", "has yet to endorse".
+_OPEN_MODALS = frozenset({"could", "may", "might"})
+
+
+def _open_modality(tokens: Sequence[Token], i: int, start: int) -> bool:
+    """Whether the verb at ``i`` is hedged: a possibility modal ("may", "could", "might") within two words
+    before it, or "yet to" ("has yet to accept") just before it."""
+    before = [t.norm for t in tokens[max(start, i - 3) : i]]
+    if before[-2:] == ["yet", "to"]:
+        return True
+    return any(word in _OPEN_MODALS for word in before[-2:])
 
 
 def _has_own_negation(words: tuple[str, ...]) -> bool:

@@ -184,8 +184,22 @@ def is_named(claim: ReportedClaim) -> bool:
         return True
     written = (claim.speaker_text or "").strip().casefold()
     if written in PRONOUNS:
-        return "coreference-agrees" in claim.rules
+        return "coreference-agrees" in claim.rules or speaks_of_itself(claim)
     return True
+
+
+def speaks_of_itself(claim: ReportedClaim) -> bool:
+    """ "Hamas said it is considering…": the pronoun is the subject of what a speaker named in the sentence
+    said, and the extractor matched it to that speaker (rule ``content-subject``; the speaker resolved by
+    name, not itself by coreference). The extractor stores that pronoun as ``speaker_text``, but nothing was
+    resolved across sentences: the claim's speaker is named."""
+    return "content-subject" in claim.rules and not {"actor-coreference", "actor-anaphor"} & set(claim.rules)
+
+
+def states_now(claim: ReportedClaim) -> bool:
+    """Whether the claim is stated on its day, not reported as said at some earlier time the text does not
+    date ("had initially denied", "last week": rule ``said-earlier``)."""
+    return claim.confirmed or "said-earlier" not in claim.rules
 
 
 def claim_weight(claim: ReportedClaim) -> float:
@@ -267,9 +281,9 @@ def judge(after: Position, standing: Position | None) -> Judgement:
         return Judgement("steady", after, standing, "same side as the standing position")
     if move is not None:
         return Judgement("changed", after, standing, "reported-change: the text reports the move")
-    named = [c for c in after.claims if is_named(c)]
+    named = [c for c in after.claims if is_named(c) and states_now(c)]
     if not named:
-        return Judgement("disputed", after, standing, "no named speaker states the new side")
+        return Judgement("disputed", after, standing, "no named speaker states the new side today")
     named_weight = sum(claim_weight(c) for c in named)
     if named_weight < weight("change_min"):
         return Judgement("disputed", after, standing, "the new side rests on too little (change_min)")
