@@ -194,6 +194,39 @@ class _Entry:
     via: MentionVia
     case_sensitive: bool
     role: Role | None = None
+    # A capitalised one-word alias that is also a common word ("May", "Rice"): see _reads_as_name.
+    word_like: bool = False
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """``data/alias_common_words.txt``: one-word names that are also ordinary words."""
+    lines = (DATA / "alias_common_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+# Words after which a capitalised common word is a date or a season, not a name ("in May", "last March").
+_BEFORE_NOT_NAME = frozenset(
+    {"in", "on", "since", "until", "till", "by", "of", "from", "early", "late", "mid", "last", "next", "this"}
+)
+# Words after which a sentence-opening common word is a speaker's name ("May said", "Rice told").
+_REPORTING_AFTER = frozenset({"said", "says", "told", "tells", "added", "insisted", "warned", "'s"})
+
+
+def _reads_as_name(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the common word at ``i`` reads as a name: capitalised (not shouting), not a date ("May 27",
+    "in May"), not the sentence's first word unless a reporting verb follows it."""
+    token = tokens[i]
+    if not token.text[:1].isupper() or (token.text.isupper() and len(token.text) > 1):
+        return False
+    after = tokens[i + 1].norm if i + 1 < len(tokens) else ""
+    if after[:1].isdigit():
+        return False
+    if i > 0 and tokens[i - 1].norm in _BEFORE_NOT_NAME:
+        return False
+    opens = i == 0 or tokens[i - 1].norm in {'"', "'", "(", ":", "-"}
+    # A word that is the whole text is a speaker description the attribution already found ("…, May said").
+    return not opens or after in _REPORTING_AFTER or i + 1 == len(tokens)
 
 
 def _load_tsv(name: str) -> dict[str, str]:
@@ -302,7 +335,9 @@ class ActorResolver:
         letters = [c for c in phrase if c.isalpha()]
         # Short all-caps aliases (US, PA, UN, PM) must not match "us", "pa", "un".
         case_sensitive = bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 4
-        self._index.setdefault(words[0], []).append(_Entry(words, actor, via, case_sensitive, role))
+        word_like = len(words) == 1 and phrase[:1].isupper() and words[0] in _common_words()
+        entry = _Entry(words, actor, via, case_sensitive, role, word_like)
+        self._index.setdefault(words[0], []).append(entry)
 
     def actor(self, name: str) -> WatchActor | None:
         return self._by_name.get(name)
@@ -332,8 +367,10 @@ class ActorResolver:
                     n = len(entry.words)
                     if i + n > stop:
                         continue
-                    if (n == 1 or tuple(norms[i : i + n]) == entry.words) and (
-                        not entry.case_sensitive or all(tokens[i + k].text.isupper() for k in range(n))
+                    if (
+                        (n == 1 or tuple(norms[i : i + n]) == entry.words)
+                        and (not entry.case_sensitive or all(tokens[i + k].text.isupper() for k in range(n)))
+                        and (not entry.word_like or _reads_as_name(tokens, i))
                     ):
                         hit = entry
                         break
