@@ -554,13 +554,17 @@ class ClaimExtractor:
             candidates.append(holder)
             if main is None and cue.form != "noun":
                 main = holder
-        # Speech without a stance cue of its own: a plain statement of the speaker.
+        # An attribution without a stance cue of its own: a plain statement of the speaker. Every one the
+        # attribution stage found is kept (its cue need not be a verb of saying: "believes", "argues"); the
+        # content filters apply to speech verbs, whose objects are not always statements.
         for entry in said:
-            if not entry.speech or not entry.who.resolved or entry.first > entry.last:
+            if not entry.who.resolved or entry.first > entry.last:
                 continue
             if any(entry.first <= c.first <= entry.last and not self._skip_cue(view, c) for c in view.cues):
                 continue
-            if self._content_is_about_other(view, entry) or not _states_something(view, entry):
+            if entry.speech and (
+                self._content_is_about_other(view, entry) or not _states_something(view, entry)
+            ):
                 continue
             candidates.append(
                 _Candidate(

@@ -224,7 +224,8 @@ def test_said_on_from_a_date_in_the_sentence(sample_claims: list[tuple[Article, 
     video = next(c for _, c in sample_claims if "video message on May 26" in c.evidence)
     assert video.said_on == date(2025, 5, 26)
     sunday = next(c for _, c in sample_claims if c.evidence.startswith("Hamas on Sunday said"))
-    assert sunday.said_on is None  # weekdays are left to the article's date
+    # A weekday is the last such day on or before publication: the article came out that Sunday, 1 June.
+    assert sunday.said_on == date(2025, 6, 1)
 
 
 def test_threads_get_the_same_claims_as_one_reader(watchlist: Watchlist) -> None:
