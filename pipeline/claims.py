@@ -254,6 +254,12 @@ _PREPOSITIONS = frozenset(
 _OBJECT_TAKERS = frozenset(
     {",", "that", "and", "but", "because", "if", "when", "as", "while", "said", "says", '"'}
 )
+# A clause without "that" after a verb of saying: a subject pronoun then a finite verb ("he was", "it will").
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "there"})
+_FINITE = frozenset(
+    {"was", "were", "is", "are", "will", "would", "had", "has", "have", "could", "should", "must", "can"}
+    | {"did"}
+)
 _PLAIN_SAY = frozenset({"say", "tell", "add", "state", "according", "write", "post", "tweet", "announce"})
 _SPEECH_PARTICIPLES = frozenset(
     {
@@ -560,7 +566,9 @@ class ClaimExtractor:
         for entry in said:
             if not entry.who.resolved or entry.first > entry.last:
                 continue
-            if any(entry.first <= c.first <= entry.last and not self._skip_cue(view, c) for c in view.cues):
+            # A stance claim read from the content stands for it; a cue that gave no claim (its holder
+            # not found) leaves the plain statement.
+            if any(entry.first <= c.cue_first <= entry.last for c in candidates if c.stance != "claim"):
                 continue
             if entry.speech and (
                 self._content_is_about_other(view, entry) or not _states_something(view, entry)
@@ -1488,9 +1496,14 @@ def _states_something(view: _SentenceView, entry: _Said) -> bool:
         first += 1
     if first > entry.last:
         return False
-    # "told Al Mayadeen that …", "informing the mediators that …": a that-clause soon after the cue
+    # "told Al Mayadeen that …", "informing the mediators that …": a that-clause soon after the cue;
+    # "claim he was poisoned": a clause without "that", told by its finite verb
     window = [t.norm for t in tokens[first : min(entry.last + 1, first + 6)]]
-    return tokens[first].norm in {"that", '"', "'"} or "that" in window
+    return (
+        tokens[first].norm in {"that", '"', "'"}
+        or "that" in window
+        or (tokens[first].norm in _SUBJECT_PRONOUNS and bool(_FINITE & set(window[1:3])))
+    )
 
 
 def _title_case(tokens: Sequence[Token]) -> bool:

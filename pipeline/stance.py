@@ -390,7 +390,22 @@ def _verb_forms(verb: str, irregular: dict[str, tuple[str, ...]]) -> tuple[str, 
         return verb, verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"
     if verb.endswith(("s", "sh", "ch", "x", "z")):
         return verb, verb + "es", verb + "ed", verb + "ing"
+    if _doubles_final_consonant(verb):
+        return verb, verb + "s", verb + verb[-1] + "ed", verb + verb[-1] + "ing"  # slam → slammed
     return verb, verb + "s", verb + "ed", verb + "ing"
+
+
+def _doubles_final_consonant(verb: str) -> bool:
+    """A one-syllable verb ending consonant-vowel-consonant doubles it: ban, slam, scrap, stop, plan."""
+    vowels = "aeiou"
+    groups = sum(1 for i, c in enumerate(verb) if c in vowels and (i == 0 or verb[i - 1] not in vowels))
+    return (
+        groups == 1
+        and len(verb) >= 3
+        and verb[-1] not in vowels + "wxy"
+        and verb[-2] in vowels
+        and verb[-3] not in vowels
+    )
 
 
 def _inflect(phrase: str, form: str, irregular: dict[str, tuple[str, ...]]) -> list[str]:
@@ -414,7 +429,7 @@ def find_cues(
         matched = None
         if candidates:
             for entry in candidates:
-                j = _match(tokens, i, stop, entry.words)
+                j = _match(tokens, i, stop, entry.words, adverbs=entry.form == "verb")
                 if j is not None:
                     matched = (entry, j)
                     break
@@ -441,19 +456,76 @@ def find_cues(
             Cue(i, last, stance, entry.weight, entry.form, entry.phrase, negator is not None, entry.stance)
         )
         i = last + 1
-    return cues
+    return _with_own_future(tokens, cues, start, stop)
 
 
-def _match(tokens: Sequence[Token], i: int, stop: int, words: tuple[str, ...]) -> int | None:
-    """Index of the last token when ``words`` match at ``i``; quote marks between words skipped."""
+# "will"/"would"/"shall" + a verb of one's own action: a commitment, weaker than a stance verb.
+OWN_FUTURE_PHRASE = "will (own action)"
+OWN_FUTURE_WEIGHT = 0.6
+_FUTURE_MODALS = frozenset({"will", "would", "shall"})
+_FUTURE_PRONOUNS = frozenset({"i", "we", "he", "she", "they"})
+# Words after the modal that make no action of the subject's: a state ("will be"), a negation, a passive.
+_NOT_AN_ACTION = frozenset(
+    {"be", "have", "not", "never", "no", "also", "likely", "probably", "get", "need", "continue", "remain"}
+)
+
+
+@lru_cache(maxsize=1)
+def _future_subjects() -> frozenset[str]:
+    lines = (DATA / "stance_future_subjects.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def _with_own_future(tokens: Sequence[Token], cues: list[Cue], start: int, stop: int) -> list[Cue]:
+    """``cues`` plus a commit cue for each "X will/would <verb>" where X names who acts (a pronoun, a
+    name, a holder noun such as "the government") and no stance cue covers the verb: announcing one's own
+    next step is a commitment ("May will trigger Article 50", "she would ask the Scottish Parliament")."""
+    covered = {k for c in cues for k in range(c.first, c.last + 1)}
+    added: list[Cue] = []
+    for i in range(max(start, 1), stop - 1):
+        if tokens[i].norm not in _FUTURE_MODALS or i in covered:
+            continue
+        verb = i + 1
+        if tokens[verb].norm.endswith("ly") and verb + 1 < stop:
+            verb += 1
+        word = tokens[verb]
+        if word.norm in _NOT_AN_ACTION or not word.norm.isalpha() or word.capitalised:
+            continue
+        if any(k in covered for k in range(verb, min(stop, verb + 3))):
+            continue  # "will reject", "would not accept": the stance verb speaks for itself
+        subject = tokens[i - 1]
+        if not (
+            subject.norm in _FUTURE_PRONOUNS
+            or subject.norm in _future_subjects()
+            or (subject.capitalised and subject.norm.isalpha() and i - 1 > start)
+        ):
+            continue
+        added.append(Cue(i, verb, "commit", OWN_FUTURE_WEIGHT, "verb", OWN_FUTURE_PHRASE, False, "commit"))
+    return sorted([*cues, *added], key=lambda c: c.first) if added else cues
+
+
+def _match(
+    tokens: Sequence[Token], i: int, stop: int, words: tuple[str, ...], adverbs: bool = False
+) -> int | None:
+    """Index of the last token when ``words`` match at ``i``; quote marks between words skipped, and with
+    ``adverbs`` (verb phrases) an adverb too: "voted overwhelmingly against", "called repeatedly for"."""
     j = i
-    for word in words:
-        while j < stop and tokens[j].norm in {'"', "'"}:
+    for n, word in enumerate(words):
+        while j < stop and (
+            tokens[j].norm in {'"', "'"}
+            or (adverbs and n > 0 and _is_adverb(tokens[j].norm) and tokens[j].norm != word)
+        ):
             j += 1
         if j >= stop or tokens[j].norm != word:
             return None
         j += 1
     return j - 1
+
+
+def _is_adverb(word: str) -> bool:
+    return (
+        len(word) > 4 and word.endswith("ly") and word not in {"only", "early", "likely", "daily", "family"}
+    )
 
 
 def _negated_subject(tokens: Sequence[Token], i: int, start: int) -> str | None:

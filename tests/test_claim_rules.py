@@ -224,3 +224,56 @@ def test_a_reported_move_is_a_claim_of_its_own_kind(watchlist: Watchlist) -> Non
     assert "reported-change" in lords[0].rules
     plain = [c for c in _claims("Peers passed the Brexit bill.", watchlist) if c.actor == "House of Lords"]
     assert all(c.kind == "statement" for c in plain)
+
+
+# ---- commitments: one's own next step -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "commits"),
+    [
+        ("British Prime Minister Theresa May will trigger withdrawal talks on 29 March.", True),
+        ("Sturgeon said she would ask the Scottish Parliament next week to start the process.", True),
+        ("Next Wednesday, the government will deliver on that decision.", True),
+        ("A spokesperson said the move would cause huge economic uncertainty.", False),  # a thing acts
+        ("It will be a defining moment for the country.", False),  # a state, not an action
+        ("Malaysia will not release the body.", False),  # negated: no commitment
+        ("The Lords will reject the amendment.", False),  # the stance verb speaks for itself
+    ],
+)
+def test_announcing_ones_own_next_step_is_a_commitment(sentence: str, commits: bool) -> None:
+    from pipeline.stance import OWN_FUTURE_PHRASE
+
+    cues = find_cues(tokenize(sentence))
+    assert any(c.phrase == OWN_FUTURE_PHRASE and c.stance == "commit" for c in cues) is commits, cues
+
+
+@pytest.mark.parametrize(
+    ("verb", "past"),
+    [
+        ("slam", "slammed"),
+        ("scrap", "scrapped"),
+        ("ban", "banned"),
+        ("accept", "accepted"),
+        ("veto", "vetoed"),
+    ],
+)
+def test_one_syllable_verbs_double_their_last_consonant(verb: str, past: str) -> None:
+    from pipeline.stance import inflect_verb
+
+    assert past in inflect_verb(verb)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        ("Scottish parliament voted overwhelmingly against triggering Article 50.", "reject"),  # RTE 2017
+        ("MPs voted to overturn amendments to the Brexit bill.", "reject"),  # BBC 2017
+        ("Malaysia also announced it was scrapping visa-free travel for North Koreans.", "reject"),  # DW 2017
+        ("He also slammed the North Korean ambassador in Kuala Lumpur.", "accuse"),  # Al Jazeera 2017
+        ("We are disappointed the Lords have chosen to amend a bill.", "reject"),  # BBC 2017
+    ],
+)
+def test_votes_sanctions_and_evaluations(sentence: str, stance: str) -> None:
+    cues = [c for c in find_cues(tokenize(sentence)) if c.stance != "claim"]
+    assert cues and cues[0].stance == stance, cues
