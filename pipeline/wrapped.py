@@ -17,11 +17,14 @@ whether it is hard-wrapped, and only then joins:
   few unpunctuated lines (headlines, subheads) are short. There every line break stays a paragraph end:
   the text is returned unchanged.
 * **Joining.** In a hard-wrapped document a line break is a wrap, and becomes a space, when the line is
-  full and the next line continues the paragraph: it is not blank, not indented beyond the document's left
-  margin (an indent starts a paragraph), does not start with a bullet, and neither line is a sign-off
-  (``data/signoffs.txt``: "REUTER", "-30-"). An all-capitals line (a headline) is not joined with a line
-  in lower case. A word broken at its hyphen ("anti-" / "aircraft") is joined without the space.
-  Short lines (the last line of a paragraph, a headline, a dateline alone, a table row) end where they end.
+  full (or, at least half the width long and not ending a sentence, is continued in lower case: a stretch
+  wrapped a little narrower) and the next line continues the paragraph: it is not blank, not indented
+  beyond the document's left margin (an indent starts a paragraph), does not start with a bullet (nor with
+  a dash after a line ending in ``.`` or ``:``: a list item; after a word the dash goes on, "gearing" /
+  "- debt to equity"), and neither line is a sign-off (``data/signoffs.txt``: "REUTER", "-30-"). An
+  all-capitals line (a headline) is not joined with a line in lower case. A word broken at its hyphen
+  ("anti-" / "aircraft") is joined without the space. Short lines (the last line of a paragraph, a
+  headline, a dateline alone, a table row) end where they end.
 
 Pure string work over the lines, once per document, and only for a text whose mean line is no longer than
 a text column: a one-paragraph-a-line article is rejected by one ``str.count``.
@@ -50,7 +53,8 @@ _SENTENCE_FINAL = ".!?…。！？"
 # where a wrapper would have broken the line.
 _MAX_WORD = 25
 _CLOSERS = "\"'”’»)]"
-_BULLETS = ("•", "·", "▪", "* ", "- ", "– ", "— ", "> ")
+_BULLETS = ("•", "·", "▪", "* ", "> ")
+_DASHES = ("- ", "– ", "— ")
 
 
 @functools.cache
@@ -86,10 +90,15 @@ class _Layout:
         first_word = following.split(maxsplit=1)[0]
         if len(first_word) > _MAX_WORD:
             return False
-        if self.lengths[i] + 1 + len(first_word) <= self.width - _slack(self.width):
-            return False  # the next word would have fitted: the line ended on purpose
+        if self.lengths[i] + 1 + len(first_word) <= self.width - _slack(self.width) and not (
+            following[0].islower() and 2 * self.lengths[i] >= self.width and not _ends_sentence(line)
+        ):
+            return False  # the next word would have fitted: the line ended on purpose (a line of a
+            # narrower stretch of the column that ends mid-sentence, continued in lower case, still wraps)
         if following.startswith(_BULLETS):
             return False
+        if following.startswith(_DASHES) and _ends_clause(line):
+            return False  # a list item; after a word the dash goes on ("gearing" / "- debt to equity")
         if line.casefold() in self.signoffs or following.casefold() in self.signoffs:
             return False
         return not (line.isupper() and not following.isupper())  # a headline over the story
@@ -97,6 +106,10 @@ class _Layout:
 
 def _ends_sentence(line: str) -> bool:
     return line.rstrip(_CLOSERS)[-1:] in _SENTENCE_FINAL
+
+
+def _ends_clause(line: str) -> bool:
+    return line.rstrip(_CLOSERS)[-1:] in _SENTENCE_FINAL + ":;"
 
 
 def _estimate_width(lengths: list[int]) -> int:
