@@ -32,10 +32,8 @@ def sentences(article: Article) -> list[str]:
         (
             "reuters-1863.txt",
             "WASHINGTON, March 4 - U.S. Trade Representative Clayton Yeutter said he expects imports to "
-            "fall soon "
-            "but he was concerned about the lack of improvement in U.S. exports given the dollar's decline "
-            "in the "
-            "last 18 months.",
+            "fall soon but he was concerned about the lack of improvement in U.S. exports given the "
+            "dollar's decline in the last 18 months.",
         ),
         (
             "reuters-1863.txt",
@@ -44,37 +42,30 @@ def sentences(article: Article) -> list[str]:
         (
             "reuters-1811.txt",
             "Asked by a committee member if he expected a further decline, and how much, Yeutter said the "
-            "Taiwan "
-            'and South Korean currencies should be adjusted to reflect "positive factors" in their '
+            'Taiwan and South Korean currencies should be adjusted to reflect "positive factors" in their '
             "economies.",
         ),
         (
             "reuters-1848.txt",
             "WASHINGTON, March 4 - A meeting among government agencies today reaffirmed the strong "
-            "opposition of "
-            "the United States to a proposed new tax on vegetable oils and fats in the European Community, "
-            "U.S. "
-            "trade officials said.",
+            "opposition of the United States to a proposed new tax on vegetable oils and fats in the "
+            "European Community, U.S. trade officials said.",
         ),
         (
             "reuters-1848.txt",
             "Suzanne Early, assistant trade representative, told Reuters the interagency meeting was to "
-            "discuss "
-            "U.S. strategy on the vegetable oils issue.",
+            "discuss U.S. strategy on the vegetable oils issue.",
         ),
         (
             "reuters-1848.txt",
-            "U.S. trade representative Clayton Yeutter Monday warned another major transatlantic trade row "
-            "will "
-            "develop if the EC proceeds with the vegetable oils tax.",
+            "U.S. trade representative Clayton Yeutter Monday warned another major transatlantic trade "
+            "row will develop if the EC proceeds with the vegetable oils tax.",
         ),
         (  # a word broken at its hyphen is joined without a space
             "reuters-1202.txt",
             "GENEVA, March 3 - General Motors hopes to sell between 7,000 and 8,000 North American-made "
-            "vehicles "
-            "in Europe this year, a five-fold rise over the year before, James Fry, vice-president of GM "
-            "Overseas "
-            "Distribution Corporation said.",
+            "vehicles in Europe this year, a five-fold rise over the year before, James Fry, "
+            "vice-president of GM Overseas Distribution Corporation said.",
         ),
         (  # a paragraph that starts without an indent, after a line ending with a full stop
             "reuters-1202.txt",
@@ -88,14 +79,13 @@ def sentences(article: Article) -> list[str]:
         (
             "reuters-107.txt",
             "It quoted a joint statewment by the Iranian Army and Revolutionary Guards Corps as saying "
-            "that their "
-            'forces had "dealt one of the severest blows on the Iraqi war machine in the history of the '
-            'Iraq-imposed war."',
+            'that their forces had "dealt one of the severest blows on the Iraqi war machine in the '
+            'history of the Iraq-imposed war."',
         ),
         (
             "reuters-5.txt",
-            "WASHINGTON, Feb 26 - The U.S. Agriculture Department reported the farmer-owned reserve national "
-            "five-day average price through February 25 as follows (Dlrs/Bu-Sorghum Cwt) -",
+            "WASHINGTON, Feb 26 - The U.S. Agriculture Department reported the farmer-owned reserve "
+            "national five-day average price through February 25 as follows (Dlrs/Bu-Sorghum Cwt) -",
         ),
         (
             "reuters-5.txt",
@@ -104,14 +94,13 @@ def sentences(article: Article) -> list[str]:
         ),
         (  # a dash at the start of a line goes on with the sentence of the line before
             "reuters-416.txt",
-            "Banknotes in circulation rose by 834 mln francs to 24.79 billion while other deposits on call - "
-            "mainly government funds - fell 1.60 billion francs to 1.04 billion.",
+            "Banknotes in circulation rose by 834 mln francs to 24.79 billion while other deposits on "
+            "call - mainly government funds - fell 1.60 billion francs to 1.04 billion.",
         ),
         (
             "reuters-3.txt",
             "The bank said the network would link 31 banks having 13.5 billion dlrs in assets and 7.5 "
-            "billion dlrs "
-            "in deposits.",
+            "billion dlrs in deposits.",
         ),
     ],
 )
