@@ -9,6 +9,7 @@ import pytest
 
 import pipeline.clean
 from pipeline.attribution import find_attributions
+from pipeline.batch import prepare_batch
 from pipeline.clean import clean_document
 from pipeline.models import Article, RawDocument
 from pipeline.read import read_folder
@@ -264,3 +265,23 @@ def test_signoffs_file_is_read() -> None:
 
     words = _signoffs(SIGNOFFS_FILE)
     assert {"reuter", "-30-", "more"} <= words and not any(w.startswith("#") for w in words)
+
+
+def test_claims_of_wire_copy_point_into_the_stored_text() -> None:
+    """Through the batch stage (clean → claims) as a flow runs it: every occurrence's offsets cut its claim's
+    evidence out of ``Article.text``, the text the store keeps; the trade representative is a speaker."""
+    documents, problems = read_folder(WRAPPED)
+    documents = [d for d in documents if d.doc.endswith(".txt")]  # not SOURCE.md
+    assert problems == [] and len(documents) == 8
+    prepared = prepare_batch(documents, None)
+    texts = {a.article_id: a.text for a in prepared.articles}
+    claims = [c for result in prepared.extractions.values() for c in result.claims]
+    evidence = {c.claim_id: c.evidence for c in claims}
+    occurrences = [o for result in prepared.extractions.values() for o in result.occurrences]
+    assert occurrences
+    for occurrence in occurrences:
+        assert (
+            texts[occurrence.article_id][occurrence.start : occurrence.end] == evidence[occurrence.claim_id]
+        )
+    assert "Clayton Yeutter" in {c.speaker for c in claims}
+    assert not [c.evidence for c in claims if "\n" in c.evidence]
