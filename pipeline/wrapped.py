@@ -63,6 +63,11 @@ def _signoffs(path: Path = SIGNOFFS_FILE) -> frozenset[str]:
     return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
 
 
+def _signoff_key(line: str) -> str:
+    # "REUTER..." is "REUTER"; "AFP." is a sentence's end ("… compiled by" / "AFP."), not a sign-off.
+    return line.removesuffix("...").removesuffix("…").casefold()
+
+
 def _slack(width: int) -> int:
     """How far short of the width a full line may stop: a wrapper's width is a little more than its
     longest line, and the percentile a little less than that."""
@@ -99,7 +104,7 @@ class _Layout:
             return False
         if following.startswith(_DASHES) and _ends_clause(line):
             return False  # a list item; after a word the dash goes on ("gearing" / "- debt to equity")
-        if line.casefold() in self.signoffs or following.casefold() in self.signoffs:
+        if _signoff_key(line) in self.signoffs or _signoff_key(following) in self.signoffs:
             return False
         return not (line.isupper() and not following.isupper())  # a headline over the story
 
