@@ -77,7 +77,7 @@ def _slack(width: int) -> int:
 class _Layout:
     """Each line stripped, its length (indentation included, trailing spaces not) and indentation."""
 
-    __slots__ = ("base", "indents", "lengths", "signoffs", "texts", "width")
+    __slots__ = ("base", "breaks", "indents", "lengths", "signoffs", "texts", "width")
 
     def __init__(self, lines: Sequence[str], width: int) -> None:
         self.texts = [line.strip() for line in lines]
@@ -86,6 +86,7 @@ class _Layout:
         self.base = min((i for i, t in zip(self.indents, self.texts, strict=True) if t), default=0)
         self.width = width
         self.signoffs = _signoffs()
+        self.breaks: list[bool] = []  # whether the break after each line is a wrap (set by _layout_of)
 
     def wraps(self, i: int) -> bool:
         """Whether the break after line ``i`` is a wrap: line ``i + 1`` continues line ``i``'s paragraph."""
@@ -132,7 +133,8 @@ def _layout_of(lines: Sequence[str]) -> _Layout | None:
         return None
     layout = _Layout(lines, width)
     texts = layout.texts
-    mid_sentence = [i for i in range(len(lines) - 1) if layout.wraps(i) and not _ends_sentence(texts[i])]
+    layout.breaks = [layout.wraps(i) for i in range(len(lines) - 1)]
+    mid_sentence = [i for i, wrap in enumerate(layout.breaks) if wrap and not _ends_sentence(texts[i])]
     # Lines shorter than half the width (table rows, headlines, datelines, sign-offs) show no wrapping.
     prose = sum(1 for n in lengths if 2 * n >= width)
     if len(mid_sentence) < max(_MIN_MID_SENTENCE, _MIN_MID_SENTENCE_SHARE * prose):
@@ -168,8 +170,8 @@ def join_wrapped_lines(text: str) -> str:
     if layout is None:
         return text
     out: list[str] = [lines[0]]
-    for i in range(len(lines) - 1):
-        if not layout.wraps(i):
+    for i, wrap in enumerate(layout.breaks):
+        if not wrap:
             out.append("\n")
             out.append(lines[i + 1])
             continue
