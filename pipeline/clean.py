@@ -1,5 +1,8 @@
 """RawDocument → Article: normalise the text, drop page furniture, keep every sentence of the article.
 
+Hard-wrapped text (wire copy, e-mail, ``.txt`` exports broken at a fixed width) is first joined into
+paragraphs, one a line (``pipeline/wrapped.py``: only when the document's own layout shows it is wrapped).
+
 Normalisation is conservative so evidence stays verbatim-comparable with the article: NFC (not NFKC:
 curly quotes, dashes and ellipses stay as written), no-break and odd spaces become spaces, zero-width
 characters and soft hyphens go, line ends become ``\\n``, runs of spaces one space.
@@ -24,6 +27,7 @@ import xxhash
 
 from pipeline.models import Article, RawDocument
 from pipeline.sentences import split_sentences
+from pipeline.wrapped import join_wrapped_lines
 
 __all__ = [
     "BOILERPLATE_FILE",
@@ -115,12 +119,22 @@ def _byline_author(line: str) -> str | None:
 
 def normalise_text(text: str) -> str:
     """Line ends, spaces, invisible characters and NFC; each line stripped. Quotes and dashes untouched."""
+    return _tidy_spaces(_normalise_characters(text))
+
+
+def _normalise_characters(text: str) -> str:
+    """Line ends, invisible characters and NFC; spaces and indentation still as written."""
     if "\r" in text:
         text = _LINE_ENDS.sub("\n", text)
     if _NEEDS_TRANSLATE.search(text):
         text = text.translate(_TRANSLATE)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def _tidy_spaces(text: str) -> str:
+    """Runs of spaces one space; each line stripped."""
     if "  " in text:
         text = _SPACE_RUNS.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n"))
@@ -276,7 +290,15 @@ def _clean_lines(
 
 def clean_document(raw: RawDocument) -> Article:
     """Normalise, drop boilerplate lines, split into sentences; ids and hashes for dedupe and re-runs."""
-    normalised = normalise_text(raw.text)
+    # Hard-wrapped text is joined into paragraphs here, in cleaning, while the indentation that separates
+    # its paragraphs is still there (``_tidy_spaces`` strips it), and before the line filters below, which
+    # then judge whole paragraphs instead of fragments of them. The joined text becomes ``Article.text``,
+    # what the store keeps in ``articles.text``: sentence offsets and evidence then point into the text
+    # as stored, and an evidence sentence reads "U.S. Trade Representative Clayton Yeutter said …" with a
+    # space where the wire had a line break. (Teaching the splitter to read some line breaks as spaces
+    # would keep those line breaks inside sentences and evidence, and the splitter would need the
+    # indentation that cleaning has already removed.) Text that is not hard-wrapped is untouched.
+    normalised = _tidy_spaces(join_wrapped_lines(_normalise_characters(raw.text)))
     title = normalise_text(raw.title).replace("\n", " ").strip() if raw.title else None
     if title:
         # "Headline - Site Name" from a page's <title>: the site is Article.source already.
