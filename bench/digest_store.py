@@ -6,8 +6,9 @@ The store is generated in SQL (seconds, not the hours real ingestion would take)
 topics (one claim in ten without), the eleven stances, confidences spread over [0, 1), one claim per
 occurrence in articles of 20 claims each, spread evenly over 2025, 80 outlets, and a syndicated copy
 for one article in four (occurrences with ``duplicate_of`` set). Occurrences carry their claim's actor,
-topic, stance and confidence, as migration 003 and the store's insert put them there. Rows go in in
-date order, as a daily pipeline appends them. An existing store with the right count is reused.
+topic, stance and confidence, as migration 003 and the store's insert put them there, and ``stated_on``
+(migration 007): the published day, as no generated claim is dated by its text. Rows go in in date order,
+as a daily pipeline appends them. An existing store with the right count is reused.
 """
 
 from __future__ import annotations
@@ -65,11 +66,12 @@ def build_store(path: Path, claims: int = 1_000_000) -> float:
             FROM range({claims}) AS t(i)
             """
         )
-        # Occurrences in date order with their claim's actor, topic, stance and confidence (migration 003).
+        # Occurrences in date order with their claim's actor, topic, stance and confidence (migration 003) and
+        # the day the claim was stated (migration 007): its said_on, NULL here, so the published day.
         con.execute(
             f"""
             INSERT INTO claim_occurrences (claim_id, article_id, doc, start_char, end_char, source, published,
-                                           duplicate_of, actor, topic, stance, confidence)
+                                           duplicate_of, actor, topic, stance, confidence, stated_on)
             WITH occurrences AS (
                 SELECT i, 'a' || (i // {CLAIMS_PER_ARTICLE}) AS article_id,
                        'doc' || (i // {CLAIMS_PER_ARTICLE}) AS doc,
@@ -84,8 +86,9 @@ def build_store(path: Path, claims: int = 1_000_000) -> float:
                 WHERE (i // {CLAIMS_PER_ARTICLE}) % 4 = 0
             )
             SELECT c.claim_id, o.article_id, o.doc, 0, 80, o.source,
-                   DATE '{FIRST_DAY.isoformat()}' + ((o.i * 365) // {claims})::INT, o.duplicate_of,
-                   c.actor, c.topic, c.stance, c.confidence
+                   DATE '{FIRST_DAY.isoformat()}' + ((o.i * 365) // {claims})::INT AS published,
+                   o.duplicate_of,
+                   c.actor, c.topic, c.stance, c.confidence, coalesce(c.said_on, published)
             FROM occurrences AS o JOIN claims AS c ON c.claim_id = 'c' || o.i
             ORDER BY 7, o.i
             """
@@ -124,6 +127,7 @@ def time_digest(path: Path, *, day: date = DIGEST_DAY, repeat: int = 7) -> dict[
         "render_s": round(render_s, 4),
         "occurrences": occurrences[0] if occurrences else 0,
         "changed": len(digest.changed),
+        "disputed": len(digest.disputed),
         "new": len(digest.new),
         "contradictions": len(digest.contradictions),
     }
@@ -145,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"digest of {timing['day']} over {args.claims:,} claims ({timing['occurrences']:,} occurrences): "
         f"median {timing['median_s']:.3f}s, best {timing['best_s']:.3f}s, render {timing['render_s']:.3f}s; "
-        f"{timing['changed']} changed, {timing['new']} new, {timing['contradictions']} contradictions"
+        f"{timing['changed']} changed, {timing['disputed']} disputed, {timing['new']} new, "
+        f"{timing['contradictions']} contradictions"
     )
     return 0
 

@@ -56,7 +56,8 @@ def test_generated_digest_store_has_positions_on_occurrences(tmp_path: Path) -> 
     with reader(store) as con:
         claims, occurrences, missing = con.execute(
             "SELECT (SELECT count(*) FROM claims), count(*),"
-            " count(*) FILTER (WHERE actor IS NULL OR stance IS NULL) FROM claim_occurrences"
+            " count(*) FILTER (WHERE actor IS NULL OR stance IS NULL OR stated_on IS NULL)"
+            " FROM claim_occurrences"
         ).fetchone()  # type: ignore[misc]
     assert claims == 4000
     assert occurrences == 5000  # one syndicated copy for one article in four

@@ -2,7 +2,8 @@
 
 The scenario's ``expected`` block says, day by day, what the digest must report; it encodes the
 acceptance in ../shared/corpus/gaza-seeds/gold_digest.json (07-02 accept → consider, 07-25 consider →
-reject, the 05-27 contradiction, the US rejection on 06-01 steady).
+reject, the 05-27 contradiction, the US rejection on 06-01 steady). The rules themselves (restatements,
+said-earlier, reported moves, disputed, contradictions of fact) are tested one by one in test_digest_rules.py.
 """
 
 from __future__ import annotations
@@ -111,6 +112,16 @@ def test_contradiction_needs_the_denial_to_name_the_other_actor(con: duckdb.Duck
         "UPDATE claims SET evidence = replace(evidence, 'Hamas’ claims', 'their claims') "
         "WHERE stance = 'deny'"
     )
+    # Issue 14: a denial of a charge is a dispute of fact too. The Palestinian official's allegation names
+    # Whitcoff, so his denial still answers Hamas's charge (not its acceptance, which it no longer names).
+    (x,) = _digest(con, "2025-05-27").contradictions
+    assert (x.a.actor, x.a.stance, x.b.actor, x.b.stance) == ("Hamas", "accuse", "United States", "deny")
+    assert x.reason == "Hamas said United States did it; United States denies it"
+    # With the charge naming nobody either, nothing is disputed.
+    con.execute(
+        "UPDATE claims SET evidence = replace(evidence, 'the US special envoy, Steve Whitcoff,', "
+        "'the envoy') WHERE stance = 'accuse'"
+    )
     assert _digest(con, "2025-05-27").contradictions == ()
 
 
@@ -126,10 +137,12 @@ def test_below_threshold_claims_are_left_out_and_counted(con: duckdb.DuckDBPyCon
     lenient = _digest(con, "2025-07-02", min_confidence=0.3)
     assert lenient.left_out == 0
     assert [(p.actor, p.topic, p.stance) for p in lenient.new] == [("Hamas", "permanent-ceasefire", "demand")]
-    # 05-27: Israel's low-confidence claim on negotiations makes a position only when the bar is lower.
-    assert ("Israel", "negotiations") in {
-        (p.actor, p.topic) for p in _digest(con, "2025-05-27", min_confidence=0.4).new
-    }
+    # 05-27: Israel's low-confidence claim on negotiations is a statement of fact ("acknowledged that talks
+    # have been ongoing"): since issue 14 a `claim` makes no position even when the bar lets it in.
+    lenient_0527 = _digest(con, "2025-05-27", min_confidence=0.4)
+    assert ("Israel", "negotiations") not in {(p.actor, p.topic) for p in lenient_0527.new}
+    # Counted with the day's other non-positions: the Palestinian official's charge and Witkoff's denial.
+    assert lenient_0527.left_out == 0 and lenient_0527.not_positions == 3
 
 
 def test_a_low_confidence_claim_cannot_make_a_change(con: duckdb.DuckDBPyConnection) -> None:
@@ -178,18 +191,22 @@ def test_position_is_the_heaviest_side_not_the_latest_claim() -> None:
             docs=(f"{claim_id}.txt",),
         )
 
-    # One accept reported by three outlets outweighs two rejects from one outlet each.
+    # One accept reported by three outlets outweighs two claims against from one outlet each.
     position = summarise_position(
-        [claim("reject", 0.9, 1, "r1"), claim("accept", 0.7, 3, "a1"), claim("deny", 0.8, 1, "d1")]
+        [claim("reject", 0.9, 1, "r1"), claim("accept", 0.7, 3, "a1"), claim("threaten", 0.8, 1, "t1")]
     )
     assert position is not None
     assert (position.side, position.stance, position.evidence) == ("for", "accept", "evidence a1")
-    # Within the winning side the heaviest stance names the position: reject+deny (against) vs accept.
+    # The sides add up: reject+threaten (against, 0.9) outweigh the single heaviest claim (accept 0.8), and
+    # within the side the heaviest stance names the position. (Issue 14: `deny` no longer takes a side, so
+    # the old reject+deny pair is reject+threaten here; a deny is ignored, as the last case shows.)
     position = summarise_position(
-        [claim("reject", 0.9, 1, "r1"), claim("deny", 0.8, 1, "d1"), claim("accept", 0.5, 1, "a")]
+        [claim("reject", 0.5, 1, "r1"), claim("threaten", 0.4, 1, "t1"), claim("accept", 0.8, 1, "a")]
     )
     assert position is not None
-    assert (position.side, position.stance, position.claims) == ("against", "reject", 2)
+    assert (position.side, position.stance) == ("against", "reject")
+    assert [c.claim_id for c in position.claims] == ["r1", "t1"]
+    assert summarise_position([claim("deny", 0.9, 1, "d"), claim("accuse", 0.9, 1, "x")]) is None
     # Row order never decides.
     shuffled = [claim("accept", 0.5, 1, "x"), claim("reject", 0.5, 1, "y")]
     first, second = summarise_position(shuffled), summarise_position(shuffled[::-1])
@@ -237,14 +254,19 @@ def test_contradiction_window_reports_a_pair_once_on_the_later_day() -> None:
     assert find_contradictions(claims, date(2025, 7, 25), aliases=aliases, window_days=0) == []
     # Without Witkoff as a name of the United States, the denial does not name the accuser.
     assert find_contradictions(claims, date(2025, 7, 25), aliases={}, window_days=1) == []
-    # Two rejections agree rather than contradict; a rejection contradicts only what the other side was for.
+    # Two rejections of policy agree rather than contradict, even when one names the other.
     counter = claim("United States", "reject", date(2025, 7, 25), "Witkoff rejected it.")
-    assert find_contradictions([counter, denial], date(2025, 7, 25), aliases=aliases) == []
+    refusal = claim("Hamas", "reject", date(2025, 7, 25), "Hamas rejected Witkoff's amendments.")
+    assert find_contradictions([counter, refusal], date(2025, 7, 25), aliases=aliases) == []
+    # Issue 14: a rejection contradicts only when it disputes an account (reports, claims…), never when it
+    # rejects what the other side is for (the old rule paired "dismissed" with an acceptance: policy).
     claimed = claim("Hamas", "claim", date(2025, 7, 25), "Hamas said talks went on.")
     dismissal = claim("United States", "reject", date(2025, 7, 25), "Witkoff dismissed what Hamas said.")
-    assert find_contradictions([claimed, dismissal], date(2025, 7, 25), aliases=aliases) == []
     accepted = claim("Hamas", "accept", date(2025, 7, 25), "Hamas accepted the proposal.")
-    assert len(find_contradictions([accepted, dismissal], date(2025, 7, 25), aliases=aliases)) == 1
+    assert find_contradictions([claimed, dismissal], date(2025, 7, 25), aliases=aliases) == []
+    assert find_contradictions([accepted, dismissal], date(2025, 7, 25), aliases=aliases) == []
+    disputed = claim("United States", "reject", date(2025, 7, 25), "Witkoff dismissed Hamas's claims.")
+    assert len(find_contradictions([claimed, disputed], date(2025, 7, 25), aliases=aliases)) == 1
 
 
 def test_markdown_says_the_change_with_evidence_sources_and_left_out(con: duckdb.DuckDBPyConnection) -> None:
@@ -254,10 +276,11 @@ def test_markdown_says_the_change_with_evidence_sources_and_left_out(con: duckdb
     assert "The Daily Guardian" in markdown and "Arab News (AFP)" in markdown
     assert "_1 claim below confidence 0.5 left out._" in markdown
     contradiction = render_markdown(_digest(con, "2025-05-27"))
-    assert "On **ceasefire-proposal**: Hamas (accept) vs United States (deny)" in contradiction
+    # One section list renders both formats now: an item's whole title is bold, its names escaped.
+    assert "- **On ceasefire-proposal: Hamas (accept) vs United States (deny)**" in contradiction
     assert (
         "## New positions" in contradiction
-        and "**United States** on **hamas-response**: reject" in contradiction
+        and "- **United States on hamas-response: reject**" in contradiction
     )
 
 
@@ -324,6 +347,7 @@ def test_empty_day_is_a_quiet_digest(con: duckdb.DuckDBPyConnection) -> None:
     assert digest_to_json(digest) | {"min_confidence": None} == {
         "day": "2025-06-15",
         "changed": [],
+        "disputed": [],
         "contradictions": [],
         "new": [],
         "unchanged": [],
@@ -331,7 +355,11 @@ def test_empty_day_is_a_quiet_digest(con: duckdb.DuckDBPyConnection) -> None:
         "new_topics": [],
         "left_out": 0,
         "no_topic": 0,
+        "not_positions": 0,
+        "said_earlier": 0,
+        "rejected": 0,
         "min_confidence": None,
+        "window_days": 90,
     }
     assert "No position changed sides." in render_markdown(digest)
 
@@ -363,23 +391,26 @@ def test_new_actors_and_topics_are_named_once(con: duckdb.DuckDBPyConnection) ->
     later = digest_to_json(_digest(con, "2025-06-01"))
     assert (later["new_actors"], later["new_topics"]) == ([], ["negotiations"])
     assert "New topics: negotiations." in render_markdown(_digest(con, "2025-06-01"))
-    # With a lower bar Israel's 05-27 claim on negotiations counts, so the topic is no longer new on 06-01.
+    # Israel's 05-27 claim on negotiations is a statement of fact: even let in by a lower bar it is no
+    # position (issue 14), so the topic is still new on 06-01.
     lenient = digest_to_json(_digest(con, "2025-06-01", min_confidence=0.4))
-    assert lenient["new_topics"] == []
+    assert lenient["new_topics"] == ["negotiations"]
 
 
-def test_previous_claims_finds_each_pairs_last_day_also_beyond_the_lookback(
-    con: duckdb.DuckDBPyConnection,
-) -> None:
-    from pipeline.store.digest_sql import previous_claims
-
-    def summary(lookback: int) -> set[tuple[str, str, str]]:
-        found = previous_claims(con, date(2025, 7, 2), min_confidence=0.5, lookback_days=lookback)
-        return {(c.actor, c.topic, c.day.isoformat()) for c in found}
-
-    expected = {("Hamas", "ceasefire-proposal", "2025-06-01"), ("Hamas", "negotiations", "2025-06-01")}
-    assert summary(31) == expected
-    assert summary(3) == expected  # 06-01 lies before a 3-day lookback: found by the full-history pass
+def test_the_standing_position_is_read_through_the_window(con: duckdb.DuckDBPyConnection) -> None:
+    # Issue 14 replaced "each pair's last day, however old" with a window (STANCEWATCH_POSITION_WINDOW_DAYS):
+    # 06-01 is 31 days before 07-02, so a 31-day window still holds the standing acceptance…
+    within = _digest(con, "2025-07-02", window_days=31)
+    assert [(j.actor, j.topic, j.before.day if j.before else None) for j in within.changed] == [
+        ("Hamas", "ceasefire-proposal", date(2025, 6, 1))
+    ]
+    # …and a 30-day one holds no recent position: the same consideration is a new position, not a change.
+    beyond = _digest(con, "2025-07-02", window_days=30)
+    assert beyond.changed == ()
+    assert [(p.actor, p.topic, p.stance) for p in beyond.new] == [
+        ("Hamas", "ceasefire-proposal", "consider"),
+        ("Hamas", "negotiations", "commit"),
+    ]
 
 
 def test_only_a_runs_last_days_are_published_as_artifacts() -> None:

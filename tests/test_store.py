@@ -30,7 +30,7 @@ from pipeline.models import (
     Sentence,
 )
 from pipeline.store import migrate, open_db, reader, writer
-from pipeline.store.digest_sql import window_claims
+from pipeline.store.digest_sql import ReportedClaim, claims_stated
 from pipeline.store.read import (
     EXPORT_FIELDS,
     actor_aliases,
@@ -155,6 +155,11 @@ def store_scenario(con: duckdb.DuckDBPyConnection, scenario: dict[str, Any] | No
     return run_id
 
 
+def stated_on(con: duckdb.DuckDBPyConnection, day: date, *, min_confidence: float) -> list[ReportedClaim]:
+    """The claims stated on ``day`` alone (what the removed ``window_claims(day)`` returned)."""
+    return claims_stated(con, day, since=day, min_confidence=min_confidence)
+
+
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     assert row is not None
@@ -249,7 +254,7 @@ def test_copy_of_a_copy_points_at_the_first_canonical(con: duckdb.DuckDBPyConnec
 
 def test_duplicate_counts_as_a_source_only_from_another_outlet(con: duckdb.DuckDBPyConnection) -> None:
     store_scenario(con)
-    claims = {c.evidence[:30]: c for c in window_claims(con, date(2025, 6, 1), min_confidence=0.0)}
+    claims = {c.evidence[:30]: c for c in stated_on(con, date(2025, 6, 1), min_confidence=0.0)}
     accept = claims["Hamas said it had responded “p"]
     # Three articles carry it (the AFP story, the Arab News copy, a same-outlet mirror): two outlets.
     assert len(accept.docs) == 3
@@ -448,10 +453,50 @@ def test_migration_003_fills_digest_columns_of_occurrences_stored_before_it() ->
         "INSERT INTO claim_occurrences (claim_id, article_id, doc, start_char, end_char, source, published) "
         "VALUES ('c1', 'a1', 'a.txt', 0, 14, 'Caliber.Az', DATE '2025-05-27')"
     )
-    assert migrate(con) == ["003_occurrence_positions.sql", "004_skipped_inputs.sql"]
+    assert migrate(con) == ["003_occurrence_positions.sql", "004_skipped_inputs.sql", "007_positions.sql"]
     row = con.execute("SELECT actor, topic, stance, confidence FROM claim_occurrences").fetchone()
     assert row == ("Hamas", "ceasefire-proposal", "accept", 0.8)
-    assert [c.claim_id for c in window_claims(con, date(2025, 5, 27), min_confidence=0.5)] == ["c1"]
+    assert [c.claim_id for c in stated_on(con, date(2025, 5, 27), min_confidence=0.5)] == ["c1"]
+    con.close()
+
+
+def test_migration_007_dates_stored_occurrences_when_said_on_a_store_with_data() -> None:
+    """A store written before 007 upgrades in place: stated_on is the claim's said_on, else the published
+    day, and old claims are statements (this failed on any non-empty store while the index came after the
+    UPDATE)."""
+    from pipeline.sqlfiles import migrations
+
+    con = open_db(":memory:")
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+        "applied_at TIMESTAMP DEFAULT current_timestamp)"
+    )
+    for version, name, sql in migrations():
+        if version < 7:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+    con.execute(
+        "INSERT INTO claims (claim_id, actor, actor_status, stance, polarity, topic, evidence, speech, "
+        "said_on, confidence) VALUES "
+        "('c1', 'Hamas', 'canonical', 'accept', 1, 'ceasefire-proposal', 'Hamas accepts.', 'reported', "
+        "NULL, 0.8), "
+        "('c2', 'Hamas', 'canonical', 'accept', 1, 'ceasefire-proposal', 'On May 20 Hamas accepted.', "
+        "'reported', DATE '2025-05-20', 0.8)"
+    )
+    con.execute(
+        "INSERT INTO claim_occurrences (claim_id, article_id, doc, start_char, end_char, source, published, "
+        "actor, topic, stance, confidence) VALUES "
+        "('c1', 'a1', 'a.txt', 0, 14, 'Caliber.Az', DATE '2025-05-27', 'Hamas', 'ceasefire-proposal', "
+        "'accept', 0.8), "
+        "('c2', 'a1', 'a.txt', 15, 40, 'Caliber.Az', DATE '2025-05-27', 'Hamas', 'ceasefire-proposal', "
+        "'accept', 0.8)"
+    )
+    assert migrate(con) == ["007_positions.sql"]
+    rows = con.execute(
+        "SELECT o.claim_id, o.stated_on, c.kind FROM claim_occurrences AS o "
+        "JOIN claims AS c USING (claim_id) ORDER BY o.claim_id"
+    ).fetchall()
+    assert rows == [("c1", date(2025, 5, 27), "statement"), ("c2", date(2025, 5, 20), "statement")]
     con.close()
 
 
@@ -459,6 +504,6 @@ def test_copy_without_an_outlet_adds_no_independent_source(con: duckdb.DuckDBPyC
     articles, copies, extraction = scenario_batches(load_scenario())[2]
     anonymous = [(replace(copy, source=None), link) for copy, link in copies[:1]]
     save_batch(con, articles=articles, duplicates=anonymous, extraction=extraction, run_id="r1")
-    claims = window_claims(con, date(2025, 6, 1), min_confidence=0.0)
+    claims = stated_on(con, date(2025, 6, 1), min_confidence=0.0)
     assert {c.n_sources for c in claims} == {1}
     assert {len(c.docs) for c in claims} == {2}

@@ -159,13 +159,17 @@ def left_out_line(d: Digest) -> str:
 
 # ---- escaping --------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+# Parentheses are not among them: with both brackets escaped no link or image can open, and dates in titles
+# ("accept (2025-06-01) → consider (2025-07-02)") stay readable where the Markdown is read raw (the CLI).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|~>])")
 
 
 def md_text(text: str) -> str:
     """Text from outside (an article, a feed, a watchlist) as inert Markdown: no HTML, no link, no image."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     escaped = _MD_SPECIAL.sub(r"\\\1", escaped.replace("&gt;", "\0")).replace("\0", "&gt;")
+    # An escaped "]" cannot close a link text, but "](" is what link scanners look for: never leave one.
+    escaped = escaped.replace("](", "]\\(")
     return " ".join(escaped.split())
 
 

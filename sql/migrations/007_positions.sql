@@ -8,6 +8,9 @@
 ALTER TABLE claims ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'statement';
 ALTER TABLE claims ADD COLUMN IF NOT EXISTS from_stance VARCHAR;
 ALTER TABLE claim_occurrences ADD COLUMN IF NOT EXISTS stated_on DATE;
+-- Before the UPDATE: DuckDB refuses to create an index on a table the same transaction has updated
+-- ("Cannot create index with outstanding updates"), which failed this migration on every non-empty store.
+CREATE INDEX IF NOT EXISTS occurrences_stated_on ON claim_occurrences (stated_on);
 
 UPDATE claim_occurrences AS o
 SET stated_on = coalesce(c.said_on, o.published)
@@ -21,5 +24,3 @@ CREATE TABLE IF NOT EXISTS claim_reviews (
     verdict     VARCHAR NOT NULL,          -- confirmed or rejected
     reviewed_at TIMESTAMP DEFAULT current_timestamp
 );
-
-CREATE INDEX IF NOT EXISTS occurrences_stated_on ON claim_occurrences (stated_on);
