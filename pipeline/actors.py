@@ -22,6 +22,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from pipeline.gender import Gender, name_gender, pronoun_gender
 from pipeline.stance import Token, tokenize
 from pipeline.watchlist import Role, WatchActor, Watchlist
 
@@ -69,6 +70,14 @@ class Resolution:
     anaphor_of: tuple[str, ...] = ()
     # (alias as written, canonical name, score) when a fuzzy match found the actor.
     candidate: tuple[str, str, float] | None = None
+    gender: Gender | None = None  # a person's declared gender (the watchlist's), else read from the name
+
+    @property
+    def person_gender(self) -> Gender | None:
+        """The gender a pronoun referring to this person must have, if known."""
+        if self.kind != "person":
+            return None
+        return self.gender or name_gender(self.speaker or self.actor)
 
     @property
     def resolved(self) -> bool:
@@ -411,7 +420,9 @@ class ActorResolver:
         # A person named anywhere in the speaker ("the US envoy to the Middle East, Steve Witkoff") wins.
         for m in whole:
             if m.actor.kind == "person" and m.via in ("name", "alias"):
-                return Resolution(m.actor.party, m.actor.name, "canonical", "person", "alias")
+                return Resolution(
+                    m.actor.party, m.actor.name, "canonical", "person", "alias", gender=m.actor.gender
+                )
         named = any(m.via in ("name", "alias") for m in mentions)
         if is_media(text):
             return Resolution(description, None, "discovered", "source", "media", 0.5)
@@ -438,7 +449,9 @@ class ActorResolver:
         # 1. a named person
         for m in mentions:
             if m.actor.kind == "person" and m.via in ("name", "alias"):
-                return Resolution(m.actor.party, m.actor.name, "canonical", "person", "alias")
+                return Resolution(
+                    m.actor.party, m.actor.name, "canonical", "person", "alias", gender=m.actor.gender
+                )
         # 2. a role whose holder's party the description names ("US envoy", "Israel's prime minister")
         for m in mentions:
             if m.via != "role" or m.role is None:
@@ -446,7 +459,9 @@ class ActorResolver:
             # several actors may hold a title ("president"): the one whose party the description names
             for actor, role in self._holders.get(m.role.title.lower(), ()):
                 if role.holds_on(day) and actor.party in parties:
-                    return Resolution(actor.party, actor.name, "canonical", "person", "role")
+                    return Resolution(
+                        actor.party, actor.name, "canonical", "person", "role", gender=actor.gender
+                    )
         # 3. an organisation or country named inside the description ("senior Hamas official")
         anaphor_only = all(m.via == "anaphor" for m in mentions)
         for via in (("name", "alias"), ("adjective", "place")):
@@ -634,6 +649,7 @@ class Coreference:
         self.last_speaker: Resolution | None = None
         self.speakers: list[tuple[str, Resolution]] = []  # (description as written, resolution)
         self.recent: dict[str, tuple[int, Resolution]] = {}  # watchlist actor name → (order, resolution)
+        self.persons: list[Resolution] = []  # every person named, in order: antecedents for "he"/"she"
         self._order = 0
 
     def note(self, resolution: Resolution, written: str = "") -> None:
@@ -642,6 +658,7 @@ class Coreference:
             return
         if resolution.kind == "person":
             self.last_person = resolution
+            self.persons.append(resolution)
         elif resolution.kind in ("organisation", "group", "country") and resolution.speaker is None:
             self.last_organisation = resolution
         if written:
@@ -668,11 +685,29 @@ class Coreference:
                 "canonical",
                 mention.actor.kind,
                 "mention",
+                gender=mention.actor.gender,
             )
             if mention.actor.kind == "person":
                 self.last_person = res
+                self.persons.append(res)
             elif mention.actor.kind in ("organisation", "group"):
                 self.last_organisation = res
+
+    def _agreeing_person(self, wanted: Gender) -> Resolution | None:
+        """ "he"/"she": the latest person named whose gender agrees ("coreference-agrees"); else the latest
+        whose gender is unknown ("coreference": agreement unchecked); never one of the other gender."""
+        unknown: Resolution | None = None
+        for res in reversed(self.persons):
+            gender = res.person_gender
+            if gender == wanted:
+                return Resolution(
+                    res.actor, res.speaker, res.status, res.kind, "coreference-agrees", 0.85, gender=gender
+                )
+            if gender is None and unknown is None:
+                unknown = res
+        if unknown is None:
+            return None
+        return Resolution(unknown.actor, unknown.speaker, unknown.status, unknown.kind, "coreference", 0.8)
 
     def _latest(self, kind: str | None, head: str) -> Resolution | None:
         """The latest actor of the kind an anaphor needs ("the official": the last speaker called so)."""
@@ -693,6 +728,9 @@ class Coreference:
         """The antecedent of an anaphor, or None when the article has named nobody fitting."""
         kind = anaphoric.anaphor
         head = written.lower().split()[-1] if written.split() else ""
+        wanted = pronoun_gender(written)
+        if wanted is not None and kind == "person":
+            return self._agreeing_person(wanted)
         found: Resolution | None = None
         if anaphoric.anaphor_of:
             seen = [self.recent[name] for name in anaphoric.anaphor_of if name in self.recent]

@@ -241,6 +241,15 @@ class _SentenceReader:
     def _is(self, i: int, cls: str) -> bool:
         return 0 <= i < self.n and self.tok.lower[i] in self.words[cls]
 
+    def _name_part(self, i: int) -> bool:
+        """A capitalised word right after a capitalised name word is part of the name, whatever it also
+        means: "Mrs May said", "Theresa May will", "Condoleezza Rice said" ("May" is no modal there)."""
+        if i < 1 or not self.tok.text[i][:1].isupper() or not self.tok.text[i - 1][:1].isupper():
+            return False
+        before = self.tok.lower[i - 1]
+        classes = ("determiners", "prepositions", "subordinators", "auxiliaries")
+        return before.isalpha() and not any(before in self.words[cls] for cls in classes)
+
     def _is_punct(self, i: int) -> bool:
         return not self.tok.text[i][0].isalnum()
 
@@ -693,8 +702,7 @@ class _SentenceReader:
         self.speech_cue = kind == "speech"
         j = c - 1
         while j >= 0 and (
-            self._is(j, "auxiliaries")
-            or self._is_adverb(j)
+            ((self._is(j, "auxiliaries") or self._is_adverb(j)) and not self._name_part(j))
             or (self.tok.text[j].isdigit() and not (j >= 2 and self.tok.lower[j - 1] == "in"))
             # a floating quantifier: "Richards and Menendez both stressed"
             or (self.tok.lower[j] in ("both", "all", "each") and j > 0 and self.tok.text[j - 1][0].isalpha())

@@ -32,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.actors import ActorResolver, Coreference, Mention, Resolution, anaphor_kind, title_words
+from pipeline.gender import name_gender, pronoun_gender
 from pipeline.models import (
     POLARITY,
     Actor,
@@ -301,16 +302,55 @@ def claim_id(actor: str, speaker: str | None, stance: str, topic: str | None, ev
 @dataclass(frozen=True, slots=True)
 class _TopicIndex:
     by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+    # Each topic's own vocabulary (the words of its phrases and label): a name qualifying a phrase that is
+    # not in it makes the phrase another subject's ("Crimea's referendum", "ceasefire in Ukraine").
+    words: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _topic_index(topics: Sequence[Topic]) -> _TopicIndex:
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    vocabulary: dict[str, set[str]] = {}
     for topic in topics:
         for phrase in topic.phrases:
             words = tuple(t.norm for t in tokenize(phrase))
             if words:
                 by_first.setdefault(words[0], []).append((words, topic.key))
-    return _TopicIndex({k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in by_first.items()})
+        vocabulary[topic.key] = {t.norm for text in (*topic.phrases, topic.label) for t in tokenize(text)}
+    return _TopicIndex(
+        {k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in by_first.items()},
+        {k: frozenset(v) for k, v in vocabulary.items()},
+    )
+
+
+# How many tokens after a stance cue its object's topic phrase may start ("rejected a call from Scotland's
+# leader for a referendum": 8); further on, a phrase belongs to another clause or a modifier.
+_OBJECT_REACH = 12
+# Prepositions after which a capitalised name places a topic phrase ("the ceasefire in Ukraine").
+_PLACING = frozenset({"in", "on", "over", "for", "of", "with", "between"})
+
+
+def _qualified_elsewhere(tokens: Sequence[Token], first: int, last: int, own: frozenset[str]) -> bool:
+    """Whether a topic phrase at tokens [first, last] is qualified by a name outside ``own`` (its topic's
+    words and the watched actors'):
+    a capitalised modifier or possessor before it ("Crimea's referendum", "Brexit negotiations", "the EU
+    referendum") or a placing phrase after it ("the ceasefire in Ukraine", "relations with Russia")."""
+    k = first - 1
+    if k >= 0 and tokens[k].norm in {"'s", "'"}:
+        k -= 1
+    modifier = tokens[k] if k >= 1 else None
+    if (
+        modifier is not None
+        and modifier.capitalised
+        and modifier.norm.isalpha()
+        and tokens[k - 1].norm not in {".", '"'}
+        and modifier.norm not in own
+    ):
+        return True
+    if last + 2 < len(tokens) and tokens[last + 1].norm in _PLACING:
+        name = tokens[last + 2] if tokens[last + 2].norm != "the" else tokens[min(last + 3, len(tokens) - 1)]
+        if name.capitalised and name.norm.isalpha() and name.norm not in own:
+            return True
+    return False
 
 
 @dataclass(slots=True)
@@ -359,6 +399,14 @@ class ClaimExtractor:
         self.resolver = ActorResolver(watchlist)
         self.lexicon = lexicon or default_lexicon()
         self.topics = _topic_index(watchlist.topics if watchlist is not None else ())
+        # Words of the watched actors' names, aliases, adjectives and places: as a topic phrase's modifier
+        # they keep it in the storyline ("US accusations", "Gaza truce talks").
+        self._actor_words = frozenset(
+            t.norm
+            for a in (watchlist.actors if watchlist is not None else ())
+            for text in (a.name, *a.aliases, *a.adjectives, *a.places)
+            for t in tokenize(text)
+        )
         self._cue_words = self.lexicon.keys
         self._speech = _speech_verbs()
         self._coref = Coreference()  # the article being read's; reset by extract()
@@ -493,7 +541,9 @@ class ClaimExtractor:
             if hit is None:
                 i += 1
                 continue
-            spans.append(hit)
+            own = self.topics.words.get(hit[2], frozenset()) | self._actor_words
+            if not _qualified_elsewhere(tokens, hit[0], hit[1], own):
+                spans.append(hit)
             i = hit[1] + 1
         return spans
 
@@ -630,14 +680,16 @@ class ClaimExtractor:
                 resolved = fallback
         if resolved is None:
             return None
+        agrees = resolved.rule == "coreference-agrees"  # "she" → the last woman named: checked
         return Resolution(
             resolved.actor,
             resolved.speaker,
             resolved.status,
             resolved.kind,
-            "coreference",
-            0.8,
+            "coreference-agrees" if agrees else "coreference",
+            0.85 if agrees else 0.8,
             candidate=resolved.candidate,
+            gender=resolved.gender,
         )
 
     def _same_person(self, res: Resolution | None) -> Resolution | None:
@@ -667,6 +719,7 @@ class ClaimExtractor:
     ) -> Resolution | None:
         """The nearest fitting actor named before char ``before`` in this sentence, else in the article.
         ``declared``: the watchlist actors that use this anaphor ("the movement" → Hamas), if any."""
+        wanted = pronoun_gender(head)
         if kind in ("organisation", "person", "any"):
             for mention in reversed(view.mentions):
                 if mention.end > before or mention.via not in ("name", "alias"):
@@ -676,6 +729,9 @@ class ClaimExtractor:
                     continue
                 if kind == "person" and actor.kind != "person":
                     continue
+                gender = actor.gender or name_gender(actor.name) if actor.kind == "person" else None
+                if wanted is not None and gender is not None and gender != wanted:
+                    continue  # "she" is not the man named just before
                 if kind == "organisation" and not declared and actor.kind not in ("organisation", "group"):
                     continue
                 return Resolution(
@@ -683,8 +739,9 @@ class ClaimExtractor:
                     actor.name if actor.kind == "person" else None,
                     "canonical",
                     actor.kind,
-                    "coreference",
+                    "coreference-agrees" if wanted is not None and gender == wanted else "coreference",
                     0.8,
+                    gender=gender,
                 )
         anaphor = Resolution("", None, "discovered", kind, "anaphor", 0.0, anaphor=kind, anaphor_of=declared)
         return coreference.resolve(anaphor, head)
@@ -1044,6 +1101,8 @@ class ClaimExtractor:
         steps = 0
         while j >= 0 and steps < 12 and not possessor:
             norm = tokens[j].norm
+            if _name_part(tokens, j):
+                break  # "Mrs May rejected": the name ends here, "May" is no auxiliary
             if (
                 norm in gap
                 or norm in _NEGATION_WORDS
@@ -1164,6 +1223,8 @@ class ClaimExtractor:
         before = [s for s in spans if s[1] < cue.first and not _clause_break(tokens, s[1], cue.first)]
         if cue.form == "adjective" and cue.stance in ("reject", "deny") and before:
             return before[-1][2]
+        # The object starts soon after the cue: a phrase further on belongs to another clause or modifier.
+        after = [s for s in after if s[0] - cue.last <= _OBJECT_REACH]
         for first, _last, key in after:
             if tokens[first].norm in _transparent_nouns():
                 continue  # "alterations made to the proposal": the topic is the proposal's
@@ -1604,7 +1665,9 @@ def _noun_phrase_start(tokens: Sequence[Token], end: int, mentions: Sequence[Men
             while start > 0 and tokens[start - 1].norm in _DETERMINERS:
                 start -= 1
             break
-        if norm in _NP_STOP or not (token.text[:1].isalnum() or norm in {"'s", "'", "-"}):
+        if (norm in _NP_STOP and not _name_part(tokens, j)) or not (
+            token.text[:1].isalnum() or norm in {"'s", "'", "-"}
+        ):
             if norm == "and" and j > 0 and tokens[j - 1].capitalised and tokens[j + 1].capitalised:
                 j -= 1
                 continue
@@ -1628,6 +1691,15 @@ def _noun_phrase_start(tokens: Sequence[Token], end: int, mentions: Sequence[Men
     }:
         start += 1
     return start
+
+
+def _name_part(tokens: Sequence[Token], j: int) -> bool:
+    """A capitalised word right after a capitalised name word or title is part of the name, whatever else
+    it means: "Mrs May", "Theresa May will" ("May" is no modal there)."""
+    if j < 1 or not tokens[j].capitalised or not tokens[j - 1].capitalised:
+        return False
+    before = tokens[j - 1].norm
+    return before.isalpha() and before not in _NP_STOP and before not in _DETERMINERS
 
 
 def _is_date_word(token: Token) -> bool:

@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pipeline.models import Actor
 
@@ -28,7 +28,9 @@ __all__ = [
 ]
 
 ACTOR_KINDS: tuple[str, ...] = ("person", "organisation", "country", "group")
-_ACTOR_KEYS = frozenset({"name", "kind", "party", "aliases", "adjectives", "places", "anaphors", "roles"})
+_ACTOR_KEYS = frozenset(
+    {"name", "kind", "party", "aliases", "adjectives", "places", "anaphors", "roles", "gender"}
+)
 _ROLE_KEYS = frozenset({"title", "from", "to"})
 _TOPIC_KEYS = frozenset({"key", "label", "phrases"})
 _TOP_KEYS = frozenset({"name", "actors", "topics"})
@@ -65,6 +67,7 @@ class WatchActor:
     places: tuple[str, ...] = ()
     anaphors: tuple[str, ...] = ()
     roles: tuple[Role, ...] = ()
+    gender: Literal["female", "male"] | None = None  # a person's, for "he"/"she" agreement
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +190,9 @@ def _parse_actor(item: Any, source: str, index: int) -> WatchActor:
     if not isinstance(roles_data, list):
         raise WatchlistError(f"{source}: {where}: 'roles' must be a list of tables")
     roles = tuple(_parse_role(role, source, f"{where}: roles[{i}]") for i, role in enumerate(roles_data))
+    gender = item.get("gender")
+    if gender not in (None, "female", "male"):
+        raise WatchlistError(f'{source}: {where}: \'gender\' must be "female" or "male", not {gender!r}')
     return WatchActor(
         name=name.strip(),
         kind=kind,
@@ -196,6 +202,7 @@ def _parse_actor(item: Any, source: str, index: int) -> WatchActor:
         places=_strings(item, "places", source, where),
         anaphors=_strings(item, "anaphors", source, where),
         roles=roles,
+        gender=gender,
     )
 
 

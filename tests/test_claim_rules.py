@@ -29,6 +29,12 @@ party = "United Kingdom"
 aliases = ["May", "Mrs May", "Theresa May"]
 
 [[actors]]
+name = "David Davis"
+kind = "person"
+party = "United Kingdom"
+aliases = ["David Davis", "Mr Davis"]
+
+[[actors]]
 name = "United Kingdom"
 kind = "country"
 aliases = ["the government", "UK government", "Britain"]
@@ -277,3 +283,90 @@ def test_one_syllable_verbs_double_their_last_consonant(verb: str, past: str) ->
 def test_votes_sanctions_and_evaluations(sentence: str, stance: str) -> None:
     cues = [c for c in find_cues(tokenize(sentence)) if c.stance != "claim"]
     assert cues and cues[0].stance == stance, cues
+
+
+# ---- pronouns agree in gender ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "gender"),
+    [
+        ("Nicola Sturgeon", "female"),
+        ("Russian Foreign Minister Sergey Lavrov", "male"),
+        ("Mrs May", "female"),
+        ("Mr Davis", "male"),
+        ("Kim Jong-nam", None),  # "Kim" is not sure either way: unknown stays unknown
+        (None, None),
+    ],
+)
+def test_a_name_gives_a_gender_only_when_sure(name: str | None, gender: str | None) -> None:
+    from pipeline.gender import name_gender
+
+    assert name_gender(name) == gender
+
+
+def test_she_after_a_quote_is_the_last_woman_named_not_the_last_person(watchlist: Watchlist) -> None:
+    # BBC 2017 (shortened): a man is named between the woman who spoke and "she said"
+    text = (
+        "Mrs May spoke to reporters in Edinburgh. David Davis was in Brussels on Monday. "
+        '"Now is not the time for a second referendum," she said.'
+    )
+    claims = [c for c in _claims(text, watchlist) if c.evidence.startswith('"Now')]
+    assert claims and all(c.speaker == "Theresa May" for c in claims), claims
+    assert all("actor-coreference-agrees" in c.rules for c in claims)
+
+
+def test_a_declared_gender_beats_the_name(tmp_path: Path) -> None:
+    from pipeline.actors import Coreference, Resolution
+
+    path = tmp_path / "w.toml"
+    path.write_text(
+        'name = "g"\n[[actors]]\nname = "Kim Yo-jong"\nkind = "person"\nparty = "North Korea"\n'
+        'gender = "female"\n[[actors]]\nname = "North Korea"\nkind = "country"\n',
+        encoding="utf-8",
+    )
+    actor = load_watchlist(path).actor("Kim Yo-jong")
+    assert actor is not None and actor.gender == "female"
+    coreference = Coreference()
+    coreference.note(
+        Resolution("North Korea", "Kim Yo-jong", "canonical", "person", "alias", gender="female")
+    )
+    she = Resolution("", None, "discovered", "person", "anaphor", 0.0, anaphor="person")
+    found = coreference.resolve(she, "she")
+    assert found is not None and found.rule == "coreference-agrees"
+    assert coreference.resolve(she, "he") is None  # the only person named is a woman: "he" is not her
+    # A person of unknown gender may be "he", but only as an unchecked resolution.
+    coreference.note(Resolution("North Korea", "Kim Jong-nam", "canonical", "person", "alias"))
+    he = coreference.resolve(she, "he")
+    assert he is not None and (he.speaker, he.rule) == ("Kim Jong-nam", "coreference")
+
+
+# ---- names that spell function words ---------------------------------------------------------------
+
+
+def test_a_capitalised_word_after_a_name_is_part_of_the_name(watchlist: Watchlist) -> None:
+    # BBC 2017 (shortened): "May" after "Mrs" is no modal, so Mrs May holds the rejection, not the speaker
+    text = "Ms Sturgeon said she wanted a vote - but Mrs May rejected the idea."
+    holders = {(c.actor, c.stance) for c in _claims(text, watchlist)}
+    assert ("Theresa May", "reject") not in holders  # the party holds it: May speaks for the UK
+    assert ("United Kingdom", "reject") in holders
+
+
+# ---- a topic phrase qualified by another subject's name --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "topic"),
+    [
+        ("Peers rejected the Brexit bill.", "brexit-bill"),
+        ("Malaysian police refused to release Kim's body.", "body"),
+        ("Malaysian police refused to release the body in Pyongyang.", None),  # placed elsewhere
+        ("The Syrian opposition rejected the Geneva talks.", None),  # the talks of another place
+        ("The Syrian opposition rejected the Astana talks.", "astana-talks"),
+    ],
+)
+def test_a_topic_phrase_qualified_by_another_name_is_another_subject(
+    sentence: str, topic: str | None, watchlist: Watchlist
+) -> None:
+    claims = [c for c in _claims(sentence, watchlist) if c.stance == "reject"]
+    assert claims and claims[0].topic == topic, claims
