@@ -63,55 +63,44 @@ def _rules(raw: Any) -> tuple[str, ...]:
     return tuple(str(r) for r in value) if isinstance(value, list) else ()
 
 
-def _claims(cursor: duckdb.DuckDBPyConnection) -> list[ReportedClaim]:
-    """Rows of the digest queries → ReportedClaims, de-duplicating their outlet, source and doc lists."""
-    return [
-        ReportedClaim(
-            actor=actor,
-            topic=topic,
-            day=day,
-            claim_id=claim_id,
-            stance=stance,
-            confidence=float(confidence),
-            evidence=evidence,
-            quote=quote,
-            speaker=speaker,
-            speaker_text=speaker_text,
-            n_sources=len({o for o in outlets or () if o is not None}),
-            sources=tuple(sorted(set(sources or ()))),
-            docs=tuple(sorted(set(docs or ()))),
-            urls=tuple(sorted({u for u in urls or () if u})),
-            published=tuple(sorted({p for p in published or () if p is not None})),
-            said_on=said_on,
-            rules=_rules(rules),
-            kind=kind or "statement",
-            from_stance=from_stance,
-            confirmed=verdict == "confirmed",
-            rejected=verdict == "rejected",
+def _claims(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[ReportedClaim]:
+    """Rows of ``digest_claims`` with their claims' columns from ``digest_claim_details`` → ReportedClaims."""
+    rows = con.execute(query("digest_claims"), params).fetchall()
+    if not rows:
+        return []
+    ids = sorted({row[3] for row in rows})
+    details = {row[0]: row[1:] for row in con.execute(query("digest_claim_details"), {"ids": ids}).fetchall()}
+    claims = []
+    for actor, topic, day, claim_id, n_sources, sources, docs, urls, published, verdict in rows:
+        stance, confidence, evidence, quote, speaker, speaker_text, said_on, rules, kind, from_stance = (
+            details[claim_id]
         )
-        for (
-            actor,
-            topic,
-            day,
-            claim_id,
-            stance,
-            confidence,
-            evidence,
-            quote,
-            speaker,
-            speaker_text,
-            outlets,
-            sources,
-            docs,
-            urls,
-            published,
-            said_on,
-            rules,
-            kind,
-            from_stance,
-            verdict,
-        ) in cursor.fetchall()
-    ]
+        claims.append(
+            ReportedClaim(
+                actor=actor,
+                topic=topic,
+                day=day,
+                claim_id=claim_id,
+                stance=stance,
+                confidence=float(confidence),
+                evidence=evidence,
+                quote=quote,
+                speaker=speaker,
+                speaker_text=speaker_text,
+                n_sources=n_sources,
+                sources=tuple(sources),
+                docs=tuple(docs),
+                urls=tuple(urls),
+                published=tuple(published),
+                said_on=said_on,
+                rules=_rules(rules),
+                kind=kind or "statement",
+                from_stance=from_stance,
+                confirmed=verdict == "confirmed",
+                rejected=verdict == "rejected",
+            )
+        )
+    return claims
 
 
 def _params(
@@ -148,7 +137,7 @@ def claims_stated(
     params = _params(day, since=since, min_confidence=min_confidence, stances=stances, pairs=pairs)
     if pairs is not None and not params["actors"]:
         return []
-    return _claims(con.execute(query("digest_claims"), params))
+    return _claims(con, params)
 
 
 def day_pairs(
