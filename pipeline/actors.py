@@ -347,6 +347,10 @@ class ActorResolver:
         word_like = len(words) == 1 and phrase[:1].isupper() and words[0] in _common_words()
         entry = _Entry(words, actor, via, case_sensitive, role, word_like)
         self._index.setdefault(words[0], []).append(entry)
+        if words[0] == "the" and len(words) > 1 and via != "anaphor":
+            # "the Lords", "the opposition": descriptions lose their article before matching
+            bare = _Entry(words[1:], actor, via, case_sensitive, role, word_like)
+            self._index.setdefault(words[1], []).append(bare)
 
     def actor(self, name: str) -> WatchActor | None:
         return self._by_name.get(name)
@@ -466,6 +470,8 @@ class ActorResolver:
         anaphor_only = all(m.via == "anaphor" for m in mentions)
         for via in (("name", "alias"), ("adjective", "place")):
             for m in mentions:
+                if via[0] == "adjective" and _own_proper_name(description, m):
+                    continue  # "American Health Care Act", "Scottish Greens": a name of its own
                 if m.via in via and m.actor.kind != "person":
                     exact = m.first == 0 and m.last == len(tokenize(description)) - 1 and via[0] == "name"
                     speaker = None if exact else description
@@ -552,6 +558,21 @@ class ActorResolver:
             return None
         mentions = [m for m in self.mentions(tokenize(rest)) if m.via in ("name", "alias", "adjective")]
         return mentions[0].actor.party if mentions else None
+
+
+# Small words inside a proper name ("Observatory for Human Rights", "Bank of England").
+_NAME_LINKS = frozenset({"of", "for", "and", "the", "on", "in", "de", "al"})
+
+
+def _own_proper_name(description: str, mention: Mention) -> bool:
+    """Whether an adjective or place names part of a proper name of its own rather than an affiliation:
+    the words after it are a chain of capitalised words, none a title ("American Health Care Act",
+    "Scottish Greens", "Washington Post"), while "Malaysian police", "Russian Foreign Minister Sergey
+    Lavrov" and "the Scottish first minister" are affiliations."""
+    tokens = tokenize(description)
+    after = [t for t in tokens[mention.last + 1 :] if t.norm.isalpha() and t.norm not in _NAME_LINKS]
+    # a chain of capitalised words, none a title: "Health Care Act", "Observatory for Human Rights"
+    return bool(after) and all(t.capitalised and t.norm not in title_words() for t in after)
 
 
 def anaphor_kind(text: str) -> str | None:

@@ -770,6 +770,8 @@ class ClaimExtractor:
         ("rejected accusations by")."""
         tokens = view.tokens
         after = cue.last + 1
+        if _hypothetical(tokens, cue):
+            return True  # "if 22 Republicans join in opposing it", "should the delegation refuse"
         if cue.form == "verb" and after < len(tokens) and tokens[after].norm == "by":
             return True
         if tokens[cue.first].capitalised and not view.title_case:
@@ -1691,6 +1693,29 @@ def _noun_phrase_start(tokens: Sequence[Token], end: int, mentions: Sequence[Men
     }:
         start += 1
     return start
+
+
+# Words that open a clause whose action is only supposed: "if X rejects it", "unless X agrees".
+_SUPPOSING = frozenset({"if", "unless", "whether", "lest", "suppose", "supposing"})
+# Words that end the clause a cue stands in, read backwards from it.
+_CLAUSE_EDGES = frozenset({",", ";", ":", '"', "that", "and", "but", "while", "because", "so"})
+
+
+def _hypothetical(tokens: Sequence[Token], cue: Cue) -> bool:
+    """Whether the cue stands in a supposed clause: opened by "if"/"unless"/"whether", or by an inverted
+    "should"/"were"/"had" ("should the delegation refuse", "were the Lords to insist")."""
+    j = cue.first - 1
+    while j >= 0 and tokens[j].norm not in _CLAUSE_EDGES and cue.first - j <= 12:
+        if tokens[j].norm in _SUPPOSING:
+            return True
+        j -= 1
+    opener = j + 1
+    return (
+        opener < cue.first
+        and tokens[opener].norm in {"should", "were", "had"}
+        and opener + 1 < cue.first
+        and tokens[opener + 1].norm in {"the", "a", "an", "they", "he", "she", "it", "we"} | {"its", "their"}
+    )
 
 
 def _name_part(tokens: Sequence[Token], j: int) -> bool:

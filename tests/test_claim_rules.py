@@ -370,3 +370,46 @@ def test_a_topic_phrase_qualified_by_another_name_is_another_subject(
 ) -> None:
     claims = [c for c in _claims(sentence, watchlist) if c.stance == "reject"]
     assert claims and claims[0].topic == topic, claims
+
+
+# ---- supposed actions and names of their own ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "holder"),
+    [
+        # Al Jazeera 2017: the refusal is only supposed, the rebels' conditional threat is the news
+        (
+            "The official said the rebels would not quit the talks should the Syrian opposition refuse them.",
+            None,
+        ),
+        ("The bill would fail if the Lords reject it.", None),
+        ("The Lords rejected the Brexit bill.", "House of Lords"),
+    ],
+)
+def test_a_supposed_action_is_nobodys_stance(sentence: str, holder: str | None, watchlist: Watchlist) -> None:
+    rejecting = [c.actor for c in _claims(sentence, watchlist) if c.stance == "reject"]
+    assert rejecting == ([holder] if holder else []), rejecting
+
+
+@pytest.mark.parametrize(
+    ("description", "actor"),
+    [
+        ("Malaysian police", "Malaysia"),
+        ("Malaysian deputy police chief Noor Rashid Ibrahim", "Malaysia"),
+        ("Malaysian Airline System", None),  # a company's own name
+        ("British Airways", None),
+    ],
+)
+def test_an_adjective_inside_a_name_of_its_own_is_no_affiliation(
+    description: str, actor: str | None, tmp_path: Path
+) -> None:
+    path = tmp_path / "w.toml"
+    path.write_text(
+        'name = "a"\n[[actors]]\nname = "Malaysia"\nkind = "country"\nadjectives = ["Malaysian"]\n'
+        '[[actors]]\nname = "United Kingdom"\nkind = "country"\nadjectives = ["British"]\n',
+        encoding="utf-8",
+    )
+    found = ActorResolver(load_watchlist(path)).resolve(description, date(2017, 3, 1))
+    assert found is not None
+    assert (found.actor if found.status == "canonical" else None) == actor
