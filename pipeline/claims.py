@@ -602,11 +602,16 @@ class ClaimExtractor:
                 continue
             holder.topic = self._topic(view, cue)
             holder.condition = _condition(tokens, cue)
-            opened = _condition_clause(tokens, cue)
+            opened = _condition_clause(tokens, cue) or _leading_condition(tokens, cue)
             if opened is not None:
-                # "will accept if…", "refused to release it until…": conditional, the condition kept
+                # "will accept if…", "refused to release it until…", "If no one claims it, we will hand it
+                # over": conditional, the condition kept
                 holder.stance, holder.condition = "demand", opened
                 holder.rules = [*holder.rules, "conditional"]
+            elif holder.stance == "reject" and _rejects_an_account(tokens, cue):
+                # "rejects that version of events", "dismissed the reports": a dispute of fact, no position
+                holder.stance = "deny"
+                holder.rules = [*holder.rules, "rejects-an-account"]
             candidates.append(holder)
             if main is None and cue.form != "noun":
                 main = holder
@@ -1818,6 +1823,42 @@ def _condition_clause(tokens: Sequence[Token], cue: Cue) -> str | None:
                 return None
             return " ".join(t.text for t in tokens[i:end])
     return None
+
+
+def _leading_condition(tokens: Sequence[Token], cue: Cue) -> str | None:
+    """ "If there is no claim by next of kin, we will hand the body over": the condition the cue's clause
+    (the sentence, or the quote it stands in) opens with, up to the comma before the cue."""
+    if _CONDITIONED_SIDE.get(cue.stance) != "for":
+        return None
+    comma = next((k for k in range(cue.first - 1, -1, -1) if tokens[k].norm == ","), None)
+    if comma is None:
+        return None
+    start = comma
+    while start > 0 and tokens[start - 1].norm not in {'"', "'", ":", ";", "("}:
+        start -= 1
+    while start < comma and tokens[start].norm in {"but", "and"}:
+        start += 1
+    if comma - start < 3 or tokens[start].norm not in {"if", "unless", "provided", "once"}:
+        return None
+    return " ".join(t.text for t in tokens[start:comma])
+
+
+def _rejects_an_account(tokens: Sequence[Token], cue: Cue) -> bool:
+    """Whether a rejection's object is an account of what happened or was said ("that version of events",
+    "the reports", "claims that…"): its head, within a few words after the cue, is a dispute object."""
+    accounts = _dispute_objects()
+    for k in range(cue.last + 1, min(len(tokens), cue.last + 5)):
+        word = tokens[k].norm
+        if word in accounts or (word.endswith("s") and word[:-1] in accounts):
+            return True
+        if word in {",", ".", ";", "to", "that"} and k > cue.last + 1:
+            return False
+    return False
+
+
+@lru_cache(maxsize=1)
+def _dispute_objects() -> frozenset[str]:
+    return _word_file("dispute_objects.txt")
 
 
 def extract_claims(

@@ -413,3 +413,23 @@ def test_an_adjective_inside_a_name_of_its_own_is_no_affiliation(
     found = ActorResolver(load_watchlist(path)).resolve(description, date(2017, 3, 1))
     assert found is not None
     assert (found.actor if found.status == "canonical" else None) == actor
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        ("North Korea rejects that version of events.", "deny"),  # CNN 2017: a dispute of fact
+        ("Malaysia rejected the reports as baseless.", "deny"),
+        ("Malaysia rejected the proposal.", "reject"),  # a policy: a position
+    ],
+)
+def test_rejecting_an_account_is_a_denial(sentence: str, stance: str, watchlist: Watchlist) -> None:
+    claims = [c for c in _claims(sentence, watchlist) if c.actor == "Malaysia" or "North Korea" in c.evidence]
+    assert claims and claims[0].stance == stance, claims
+
+
+def test_a_leading_if_makes_a_commitment_conditional(watchlist: Watchlist) -> None:
+    # BBC 2017 (Malaysia's police chief, shortened)
+    text = 'Malaysia said: "If there is no claim by next of kin, we will hand over the body."'
+    (claim,) = [c for c in _claims(text, watchlist) if c.actor == "Malaysia"]
+    assert claim.stance == "demand" and claim.condition == "If there is no claim by next of kin"

@@ -52,6 +52,18 @@ POSITION_SIDE: dict[str, str] = {
     "reject": "against",
     "threaten": "against",
 }
+
+
+def side_of(claim: ReportedClaim) -> str:
+    """The side a claim's stance takes on its topic. A demand held on a condition ("will release the body
+    only with DNA") is conditional; a plain call for something ("called for a referendum", "must hold a
+    vote") is for it: calling for a referendum and proposing one are the same side, and a move between them
+    is a restatement, not a change."""
+    if claim.stance == "demand" and not claim.condition and "conditional" not in claim.rules:
+        return "for"
+    return POSITION_SIDE[claim.stance]
+
+
 # Stances with which B disputes a fact A asserted.
 DISPUTING_STANCES: frozenset[str] = frozenset({"deny", "reject"})
 # Stances with which A asserts something happened or was said (what a denial can contradict).
@@ -237,7 +249,7 @@ def summarise_position(claims: Sequence[ReportedClaim]) -> Position | None:
         # Most (actor, topic, day) groups hold one claim: the same result without the tallies and sorts, which
         # were a fifth of a day's digest over 1M claims.
         (only,) = known
-        side, only_weight = POSITION_SIDE[only.stance], round(claim_weight(only), 6)
+        side, only_weight = side_of(only), round(claim_weight(only), 6)
         return Position(
             actor=only.actor,
             topic=only.topic,
@@ -251,11 +263,11 @@ def summarise_position(claims: Sequence[ReportedClaim]) -> Position | None:
     side_weight: dict[str, float] = defaultdict(float)
     side_best: dict[str, float] = defaultdict(float)
     for claim in known:
-        side = POSITION_SIDE[claim.stance]
+        side = side_of(claim)
         side_weight[side] += claim_weight(claim)
         side_best[side] = max(side_best[side], claim_weight(claim))
     side = max(side_weight, key=lambda s: (side_weight[s], side_best[s], s))
-    on_side = [c for c in known if POSITION_SIDE[c.stance] == side]
+    on_side = [c for c in known if side_of(c) == side]
     stance_weight: dict[str, float] = defaultdict(float)
     for claim in on_side:
         stance_weight[claim.stance] += claim_weight(claim)
@@ -297,9 +309,7 @@ def reported_move(position: Position) -> ReportedClaim | None:
 
 def _restates(standing: Position, move: ReportedClaim) -> bool:
     """Whether the standing position already is the move reported (the same reported change again)."""
-    return any(c.kind == "reported-change" for c in standing.claims) and standing.side == POSITION_SIDE.get(
-        move.stance
-    )
+    return any(c.kind == "reported-change" for c in standing.claims) and standing.side == side_of(move)
 
 
 def judge(after: Position, standing: Position | None) -> Judgement:

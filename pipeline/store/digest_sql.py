@@ -51,6 +51,7 @@ class ReportedClaim:
     from_stance: str | None = None
     confirmed: bool = False
     rejected: bool = False
+    condition: str | None = None  # "until they receive DNA": the stance is held on it
 
 
 def _rules(raw: Any) -> tuple[str, ...]:
@@ -72,9 +73,19 @@ def _claims(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Repo
     details = {row[0]: row[1:] for row in con.execute(query("digest_claim_details"), {"ids": ids}).fetchall()}
     claims = []
     for actor, topic, day, claim_id, n_sources, sources, docs, urls, published, verdict in rows:
-        stance, confidence, evidence, quote, speaker, speaker_text, said_on, rules, kind, from_stance = (
-            details[claim_id]
-        )
+        (
+            stance,
+            confidence,
+            evidence,
+            quote,
+            speaker,
+            speaker_text,
+            said_on,
+            rules,
+            kind,
+            from_stance,
+            condition,
+        ) = details[claim_id]
         claims.append(
             ReportedClaim(
                 actor=actor,
@@ -98,6 +109,7 @@ def _claims(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[Repo
                 from_stance=from_stance,
                 confirmed=verdict == "confirmed",
                 rejected=verdict == "rejected",
+                condition=condition,
             )
         )
     return claims

@@ -1,0 +1,55 @@
+"""Which side a claim takes on its topic: a plain call for something is for it; a demand on a condition is
+conditional (sentences from news-2017: BBC, RTE, 2017)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.digest.rules import side_of
+from pipeline.store.digest_sql import ReportedClaim
+
+
+def _claim(
+    stance: str, evidence: str, condition: str | None = None, rules: tuple[str, ...] = ()
+) -> ReportedClaim:
+    return ReportedClaim(
+        actor="Scottish government",
+        topic="scottish-referendum",
+        day=date(2017, 3, 13),
+        claim_id=evidence[:12],
+        stance=stance,
+        confidence=0.85,
+        evidence=evidence,
+        quote=None,
+        speaker="Nicola Sturgeon",
+        speaker_text="Nicola Sturgeon",
+        n_sources=1,
+        sources=("BBC",),
+        docs=("a.txt",),
+        rules=rules,
+        condition=condition,
+    )
+
+
+@pytest.mark.parametrize(
+    ("claim", "side"),
+    [
+        (_claim("demand", "First Minister Nicola Sturgeon has called for a referendum."), "for"),
+        (_claim("propose", "Ms Sturgeon proposed a referendum in late 2018."), "for"),
+        (
+            _claim(
+                "demand",
+                "Malaysian authorities refused to release Kim's body until they receive DNA.",
+                condition="until they receive DNA",
+                rules=("cue:refuse", "conditional"),
+            ),
+            "conditional",
+        ),
+        (_claim("reject", "Mrs May rejected the call for a referendum."), "against"),
+        (_claim("consider", "Ms Sturgeon said she was prepared to negotiate the date."), "neutral"),
+    ],
+)
+def test_a_plain_call_is_for_and_a_conditioned_demand_is_conditional(claim: ReportedClaim, side: str) -> None:
+    assert side_of(claim) == side
