@@ -89,16 +89,6 @@ WEIGHTS: dict[str, Weight] = {
         "the new side must rest on at least one sure claim (confidence 0.6 from one outlet) or several "
         "weaker ones: a change is the digest's headline and must not hang on one doubtful sentence",
     ),
-    "established": Weight(
-        1.2,
-        "a standing position this heavy (two claims or outlets) is established: one weak claim cannot "
-        "move it",
-    ),
-    "lone_dissent": Weight(
-        0.75,
-        "below this confidence, a single claim from a single outlet against an established position is shown "
-        "as disputed, not as a change",
-    ),
     "resolved_pronoun": Weight(
         0.5,
         "a claim whose speaker is a pronoun whose agreement was not checked counts half towards a position "
@@ -107,12 +97,13 @@ WEIGHTS: dict[str, Weight] = {
     "corroboration": Weight(
         2,
         "a move to a new side is news once two reports say it (two sentences, or one sentence in two "
-        "outlets): a single sentence read wrongly must not make a headline; it is shown as disputed",
+        "outlets), or one sure report does (sure_report): a single doubtful sentence must not make a "
+        "headline; it is shown as disputed",
     ),
     "sure_report": Weight(
         0.85,
-        "one report this sure (a stance verb with a named holder) may move a position that is not "
-        "established; below it, or against an established position, a single report is disputed",
+        "a single report this sure (a stance verb whose holder is named as its subject or speaker) is "
+        "enough; a lone claim below it is shown as disputed, not as a change",
     ),
     "side_margin": Weight(
         1.25,
@@ -166,7 +157,8 @@ class Position:
         return dict(self.side_weights).get(side, 0.0)
 
 
-Verdict = Literal["changed", "disputed", "steady", "new"]
+# "unclear": a new side on too little to show at all (no named speaker today, too weak, a split day); counted.
+Verdict = Literal["changed", "disputed", "unclear", "steady", "new"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,25 +317,17 @@ def judge(after: Position, standing: Position | None) -> Judgement:
         return Judgement("steady", after, standing, "same side as the standing position")
     named = [c for c in after.claims if is_named(c) and states_now(c)]
     if not named:
-        return Judgement("disputed", after, standing, "no named speaker states the new side today")
+        return Judgement("unclear", after, standing, "no named speaker states the new side today")
     named_weight = sum(claim_weight(c) for c in named)
     if named_weight < weight("change_min"):
-        return Judgement("disputed", after, standing, "the new side rests on too little (change_min)")
+        return Judgement("unclear", after, standing, "the new side rests on too little (change_min)")
     if after.weight < weight("side_margin") * after.weight_of(standing.side):
-        return Judgement("disputed", after, standing, "today's claims are split (side_margin)")
+        return Judgement("unclear", after, standing, "today's claims are split (side_margin)")
     reports = len({c.evidence for c in named}) + sum(max(c.n_sources, 1) - 1 for c in named)
     sure = max(c.confidence for c in named) >= weight("sure_report")
     single = reports < weight("corroboration") and not any(c.confirmed for c in named)
-    if single and (standing.weight >= weight("established") or not sure):
-        return Judgement("disputed", after, standing, "a single report of the new side (corroboration)")
-    lone = len(after.claims) == 1 and after.outlets <= 1
-    if (
-        lone
-        and standing.weight >= weight("established")
-        and not after.best.confirmed
-        and after.best.confidence < weight("lone_dissent")
-    ):
-        return Judgement("disputed", after, standing, "a lone weak claim against an established position")
+    if single and not sure:
+        return Judgement("disputed", after, standing, "a single report of the new side, not sure enough")
     return Judgement("changed", after, standing, "a named speaker states a new side")
 
 
