@@ -358,6 +358,7 @@ def test_empty_day_is_a_quiet_digest(con: duckdb.DuckDBPyConnection) -> None:
         "not_positions": 0,
         "said_earlier": 0,
         "rejected": 0,
+        "unclear": 0,
         "min_confidence": None,
         "window_days": 90,
     }

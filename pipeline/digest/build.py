@@ -43,6 +43,7 @@ class Digest:
     not_positions: int = 0
     said_earlier: int = 0  # claims published on the day that the text dates to an earlier day
     rejected: int = 0  # claims published on the day a user rejected
+    unclear: int = 0  # pairs whose claims today point to a new side on too little to show
     # (actor, topic) → its positions over the window, oldest first, for each changed pair.
     timelines: Mapping[tuple[str, str], tuple[Position, ...]] = field(default_factory=dict)
 
@@ -102,6 +103,7 @@ def build_digest(
         by_pair[(actor, topic)].append(position)
     changed: list[Judgement] = []
     disputed: list[Judgement] = []
+    unclear = 0
     unchanged: list[Judgement] = []
     new: list[Position] = []
     timelines: dict[tuple[str, str], tuple[Position, ...]] = {}
@@ -115,6 +117,8 @@ def build_digest(
             timelines[pair] = tuple(points)
         elif judgement.verdict == "disputed":
             disputed.append(judgement)
+        elif judgement.verdict == "unclear":
+            unclear += 1
         elif judgement.verdict == "steady":
             unchanged.append(judgement)
         else:
@@ -138,6 +142,7 @@ def build_digest(
         day=day,
         changed=tuple(changed),
         disputed=tuple(disputed),
+        unclear=unclear,
         contradictions=tuple(contradictions),
         new=tuple(new),
         unchanged=tuple(unchanged),

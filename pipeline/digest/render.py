@@ -152,6 +152,8 @@ def left_out_line(d: Digest) -> str:
         text += f"; {d.not_positions} statements of fact, charges or denials are no position"
     if d.said_earlier:
         text += f"; {d.said_earlier} dated by their text to an earlier day count there"
+    if d.unclear:
+        text += f"; {d.unclear} weak report{'s' if d.unclear != 1 else ''} of a new side not shown"
     if d.rejected:
         text += f"; {d.rejected} rejected in review"
     return text + "."
@@ -461,6 +463,7 @@ def digest_to_json(d: Digest) -> dict[str, Any]:
         "not_positions": d.not_positions,
         "said_earlier": d.said_earlier,
         "rejected": d.rejected,
+        "unclear": d.unclear,
         "min_confidence": d.min_confidence,
         "window_days": d.window_days,
     }
