@@ -777,6 +777,14 @@ class ClaimExtractor:
         after = cue.last + 1
         if _hypothetical(tokens, cue):
             return True  # "if 22 Republicans join in opposing it", "should the delegation refuse"
+        if (
+            cue.form == "verb"
+            and cue.first == cue.last
+            and tokens[cue.first].norm.endswith("s")
+            and after < len(tokens)
+            and tokens[after].norm in {"over", "between", "among"}
+        ):
+            return True  # "disputes over the agenda", "threats between the two": a plural noun
         if cue.form == "verb" and after < len(tokens) and tokens[after].norm == "by":
             return True
         if tokens[cue.first].capitalised and not view.title_case:

@@ -265,8 +265,12 @@ def test_contradiction_window_reports_a_pair_once_on_the_later_day() -> None:
     accepted = claim("Hamas", "accept", date(2025, 7, 25), "Hamas accepted the proposal.")
     assert find_contradictions([claimed, dismissal], date(2025, 7, 25), aliases=aliases) == []
     assert find_contradictions([accepted, dismissal], date(2025, 7, 25), aliases=aliases) == []
-    disputed = claim("United States", "reject", date(2025, 7, 25), "Witkoff dismissed Hamas's claims.")
+    # Extraction reads "dismissed Hamas's claims" as a denial (rule rejects-an-account): that pairs.
+    disputed = claim("United States", "deny", date(2025, 7, 25), "Witkoff dismissed Hamas's claims.")
     assert len(find_contradictions([claimed, disputed], date(2025, 7, 25), aliases=aliases)) == 1
+    # A rejection is never a dispute by itself, whatever words it uses: only a denial is.
+    worded = claim("United States", "reject", date(2025, 7, 25), "Witkoff dismissed Hamas's claims.")
+    assert find_contradictions([claimed, worded], date(2025, 7, 25), aliases=aliases) == []
 
 
 def test_markdown_says_the_change_with_evidence_sources_and_left_out(con: duckdb.DuckDBPyConnection) -> None:

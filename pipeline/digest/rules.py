@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -65,7 +65,7 @@ def side_of(claim: ReportedClaim) -> str:
 
 
 # Stances with which B disputes a fact A asserted.
-DISPUTING_STANCES: frozenset[str] = frozenset({"deny", "reject"})
+DISPUTING_STANCES: frozenset[str] = frozenset({"deny"})
 # Stances with which A asserts something happened or was said (what a denial can contradict).
 ASSERTING_STANCES: frozenset[str] = frozenset(
     {"claim", "accuse", "accept", "support", "commit", "propose", "demand", "reject", "threaten", "consider"}
@@ -348,24 +348,10 @@ def standing_position(history: Sequence[Position]) -> Position | None:
 # ---- contradictions ---------------------------------------------------------------------------------
 
 
-@cache
-def dispute_objects() -> tuple[str, ...]:
-    """Words that make a rejection a dispute of fact (``data/dispute_objects.txt``)."""
-    lines = (DATA / "dispute_objects.txt").read_text(encoding="utf-8").splitlines()
-    return tuple(w.strip().casefold() for w in lines if w.strip() and not w.startswith("#"))
-
-
-@lru_cache(maxsize=1)
-def _dispute_pattern() -> re.Pattern[str]:
-    words = "|".join(re.escape(w) for w in sorted(dispute_objects(), key=len, reverse=True))
-    return re.compile(rf"\b(?:{words})s?\b", re.IGNORECASE)
-
-
 def disputes_a_fact(claim: ReportedClaim) -> bool:
-    """A denial, or a rejection of reports, claims, allegations…: B contests an account of what happened."""
-    if claim.stance == "deny":
-        return True
-    return claim.stance == "reject" and _dispute_pattern().search(claim.evidence) is not None
+    """B contests an account of what happened: a denial ("denied involvement", "not true"; extraction
+    also reads a rejection of reports, claims or allegations as one, rule ``rejects-an-account``)."""
+    return claim.stance == "deny"
 
 
 @lru_cache(maxsize=256)
@@ -416,14 +402,11 @@ def find_contradictions(
         topics = {b.topic} | {
             t for t in asserting if t != b.topic and mentions(b.evidence, phrases.get(t, ()))
         }
-        contests_account = b.stance == "deny" or _dispute_pattern().search(b.evidence) is not None
         for topic in sorted(topics):
             for a in asserting[topic]:
                 if a.actor == b.actor or a.evidence == b.evidence:
                     continue
                 if abs((a.day - b.day).days) > window_days or max(a.day, b.day) != day:
-                    continue
-                if b.stance == "reject" and not contests_account:
                     continue
                 if mentions(b.evidence, (*names_of[a.actor], *([a.speaker] if a.speaker else []))):
                     reason = f"{b.actor} contests what {a.actor} asserted, naming {a.actor}"
