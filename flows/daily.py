@@ -10,7 +10,6 @@ opened only inside the store task, so a user's SQL session blocks a run for as l
 
 from __future__ import annotations
 
-import json
 import logging
 import multiprocessing
 import sys
@@ -36,14 +35,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from pipeline import batch as batch_stage
 from pipeline.dedupe import Deduplicator
-from pipeline.digest import (
-    build_digest,
-    days_to_publish,
-    digest_options,
-    digest_to_json,
-    render_html,
-    render_markdown,
-)
+from pipeline.digest import days_to_publish, publish
 from pipeline.fetch import FetchBatch, SourceSummary, fetch_sources
 from pipeline.models import Article, DuplicateLink, ExtractionResult, RawDocument, ReadProblem
 from pipeline.read import iter_folder
@@ -51,13 +43,12 @@ from pipeline.settings import Settings, get_settings
 from pipeline.sources import Source, SourcesError, load_sources
 from pipeline.store import reader, writer
 from pipeline.store.fetchlog import load_http_cache, save_cache_updates, save_fetch_batch
-from pipeline.store.read import actor_aliases, days_with_articles
+from pipeline.store.read import days_with_articles
 from pipeline.store.write import (
     finish_run,
     known_dedupe_state,
     known_raw_hashes,
     save_batch,
-    save_digest,
     save_skipped,
     save_watchlist,
     start_run,
@@ -183,24 +174,8 @@ def write_digests(
     db: str, days: Sequence[date], *, settings: Settings, run_id: str | None
 ) -> list[tuple[date, str, Path]]:
     """Build each day's digest, write it as Markdown and HTML under digest_dir, store it in DuckDB."""
-    settings.digest_dir.mkdir(parents=True, exist_ok=True)
-    written = []
     with writer(db, retries=settings.lock_retries) as con:
-        aliases = actor_aliases(con)
-        for day in days:
-            digest = build_digest(
-                con,
-                day,
-                aliases=aliases,
-                **digest_options(settings),
-            )
-            markdown, html = render_markdown(digest), render_html(digest)
-            md_path = settings.digest_dir / f"{day.isoformat()}.md"
-            md_path.write_text(markdown, encoding="utf-8")
-            md_path.with_suffix(".html").write_text(html, encoding="utf-8")
-            save_digest(con, day, markdown, html, json.dumps(digest_to_json(digest)), run_id)
-            written.append((day, markdown, md_path))
-    return written
+        return publish.write_digests(con, days, settings=settings, run_id=run_id)
 
 
 # ---- the batch loop shared by every flow -----------------------------------------------------------

@@ -321,10 +321,7 @@ def digest(
     with _read_store(settings) as con:
         days = wanted or days_with_articles(con)
         aliases = actor_aliases(con)
-        digests = [
-            build_digest(con, d, aliases=aliases, **digest_options(settings))
-            for d in days
-        ]
+        digests = [build_digest(con, d, aliases=aliases, **digest_options(settings)) for d in days]
     if fmt == "json":
         bodies = [digest_to_json(d) for d in digests]
         typer.echo(json.dumps(bodies[0] if day else bodies, indent=2, ensure_ascii=False, default=str))
@@ -401,6 +398,115 @@ def claims_export(
         err.print(f"{len(lines)} claim occurrences written to {output}")
     else:
         sys.stdout.write(text)
+
+
+@claims_app.command("review")
+def claims_review(
+    day: Annotated[
+        str | None,
+        typer.Option(
+            "--day", help="YYYY-MM-DD; default: the latest day with a changed position (none: every day)"
+        ),
+    ] = None,
+    reject: Annotated[
+        str | None, typer.Option("--reject", help="claim id: it makes and breaks no position any more")
+    ] = None,
+    confirm: Annotated[
+        str | None,
+        typer.Option("--confirm", help="claim id: it counts at full weight, whatever its confidence"),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    db: DbOption = None,
+) -> None:
+    """List the claims behind a day's changed and disputed positions, or confirm or reject one by its id.
+
+    A verdict is kept apart from the claim (re-ingesting keeps it) and the stored digests it changes are
+    rebuilt at once.
+
+    Example: `stancewatch claims review --day 2025-07-02`, then `stancewatch claims review --reject ID`
+    """
+    if reject and confirm:
+        err.print("[red]give --reject or --confirm, not both[/red]")
+        raise typer.Exit(2)
+    if fmt not in ("table", "json"):
+        err.print("[red]--format must be table or json[/red]")
+        raise typer.Exit(2)
+    settings = _settings(db=db)
+    if reject or confirm:
+        _store_verdict(settings, reject or confirm or "", "rejected" if reject else "confirmed")
+        return
+    from pipeline.digest import Digest, build_digest, digest_options
+    from pipeline.digest.publish import claims_to_review
+    from pipeline.store.read import actor_aliases, days_with_articles
+
+    try:
+        wanted = date.fromisoformat(day) if day else None
+    except ValueError as exc:
+        err.print(f"[red]--day must be YYYY-MM-DD:[/red] {day}")
+        raise typer.Exit(2) from exc
+    with _read_store(settings) as con:
+        aliases = actor_aliases(con)
+
+        def built(on: date) -> Digest:
+            return build_digest(con, on, aliases=aliases, **digest_options(settings))
+
+        if wanted:
+            digests = [built(wanted)]
+        else:
+            # Newest first until a day has a change: built now, not read from the stored digests, which a
+            # run with older rules or before a verdict may have written. No change on any day: every day.
+            digests = []
+            for each in reversed(days_with_articles(con)):
+                digests.append(built(each))
+                if digests[-1].changed:
+                    digests = digests[-1:]
+                    break
+            digests.reverse()
+    latest = digests[0].day if len(digests) == 1 else None
+    rows = claims_to_review(digests)
+    if fmt == "json":
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        where = latest.isoformat() if latest else "any day"
+        typer.echo(f"no changed or disputed position on {where}")
+        return
+    # Plain lines, not a table: the evidence is long, the id must never wrap, and text from articles must not
+    # be read as Rich markup.
+    item = None
+    for row in rows:
+        if (row["day"], row["item"], row["title"]) != item:
+            item = (row["day"], row["item"], row["title"])
+            typer.echo(f"{row['day']}  {row['item']}  {row['title']}")
+        details = [row["actor"], row["stance"], row["topic"], row["speaker"] or "speaker not named"]
+        details += [row["outlet"] or "outlet unknown", f"stated {row['stated_on']}"]
+        details.append(f"confidence {row['confidence']:.2f}")
+        if row["review"]:
+            details.append(row["review"])
+        typer.echo(f"  {row['side']:<6}  {row['claim_id']}  {' · '.join(details)}")
+        typer.echo(f"          “{row['evidence']}”")
+
+
+def _store_verdict(settings: Settings, claim_id: str, verdict: str) -> None:
+    """Store the verdict, rebuild the digests it changes, say so in one line; exit 2 for an unknown id."""
+    from pipeline.digest.publish import review_claim
+    from pipeline.store import StoreLockedError, writer
+    from pipeline.store.write import UnknownClaimError
+
+    if not settings.db.exists():
+        err.print(f"[red]no store at {settings.db}[/red]")
+        raise typer.Exit(1)
+    try:
+        with writer(settings.db, retries=settings.lock_retries) as con:
+            days = review_claim(con, claim_id, verdict, settings=settings)
+    except UnknownClaimError as exc:
+        err.print(f"[red]unknown claim id:[/red] {claim_id} (`stancewatch claims review` lists them)")
+        raise typer.Exit(2) from exc
+    except StoreLockedError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    rebuilt = ", ".join(d.isoformat() for d in days) or "none"
+    console.print(f"claim {claim_id} {verdict}; digests rebuilt: {rebuilt}")
 
 
 @app.command()

@@ -132,3 +132,11 @@ def stored_digest(con: duckdb.DuckDBPyConnection, day: date) -> dict[str, Any] |
         "run_id": run_id,
         "created_at": created,
     }
+
+
+def claim_digest_days(con: duckdb.DuckDBPyConnection, claim_id: str, *, window_days: int) -> list[date]:
+    """The days whose digest a verdict on ``claim_id`` can change: the days it was published, and the stored
+    digests from its first day to ``window_days`` after it was last stated (the standing positions later
+    days read through the window include it)."""
+    params = {"claim_id": claim_id, "window_days": window_days}
+    return [row[0] for row in con.execute(query("read_claim_digest_days"), params).fetchall()]

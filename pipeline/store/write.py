@@ -440,6 +440,26 @@ def save_digest(
     )
 
 
+VERDICTS: tuple[str, ...] = ("confirmed", "rejected")
+
+
+class UnknownClaimError(KeyError):
+    """A review named a claim id the store does not hold."""
+
+
+def save_review(con: duckdb.DuckDBPyConnection, claim_id: str, verdict: str) -> None:
+    """Store a user's verdict on a claim (``confirmed`` or ``rejected``), replacing an earlier one.
+
+    Verdicts live in ``claim_reviews``, apart from the claim: re-ingesting never rewrites a claim, so a
+    verdict outlives it. Raises UnknownClaimError when no stored claim has ``claim_id``.
+    """
+    if verdict not in VERDICTS:
+        raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+    saved = con.execute(query("store_upsert_claim_review"), {"claim_id": claim_id, "verdict": verdict})
+    if saved.fetchone() is None:
+        raise UnknownClaimError(claim_id)
+
+
 def save_skipped(con: duckdb.DuckDBPyConnection, skipped: Sequence[tuple[str, str, str]], run_id: str) -> int:
     """Remember inputs that gave no article, as (raw_hash, doc, reason), so a re-run skips them."""
     rows = [{"raw_hash": h, "doc": doc, "reason": reason, "run_id": run_id} for h, doc, reason in skipped]
