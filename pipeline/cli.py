@@ -415,7 +415,7 @@ def claims_review(
         str | None,
         typer.Option("--confirm", help="claim id: it counts at full weight, whatever its confidence"),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
     db: DbOption = None,
 ) -> None:
     """List the claims behind a day's changed and disputed positions, or confirm or reject one by its id.
@@ -428,8 +428,8 @@ def claims_review(
     if reject and confirm:
         err.print("[red]give --reject or --confirm, not both[/red]")
         raise typer.Exit(2)
-    if fmt not in ("table", "json"):
-        err.print("[red]--format must be table or json[/red]")
+    if fmt not in ("text", "json"):
+        err.print("[red]--format must be text or json[/red]")
         raise typer.Exit(2)
     settings = _settings(db=db)
     if reject or confirm:
