@@ -777,6 +777,8 @@ class ClaimExtractor:
         after = cue.last + 1
         if _hypothetical(tokens, cue):
             return True  # "if 22 Republicans join in opposing it", "should the delegation refuse"
+        if _reduced_relative(tokens, cue):
+            return True  # "a letter from his family requesting …", "migrants seeking asylum": a modifier
         if (
             cue.form == "verb"
             and cue.first == cue.last
@@ -875,6 +877,19 @@ class ClaimExtractor:
         rules: list[str] = [f"cue:{cue.phrase}"]
         if cue.negated:
             rules.append("negated")
+        if cue.form == "noun" and cue.last + 1 < len(tokens) and tokens[cue.last + 1].norm in {"by", "from"}:
+            agent = self._agent_after(view, cue, day, skip=1)
+            if agent is not None:
+                # "a request from Syrian rebels to delay": the asker named after the noun holds it
+                return _Candidate(
+                    resolution=agent[0],
+                    speaker_text=agent[1],
+                    stance=cue.stance,
+                    cue_first=cue.first,
+                    cue_last=cue.last,
+                    weight=cue.weight,
+                    rules=[*rules, "noun-by-agent"],
+                )
         found = self._subject(view, cue, day, inside)
         if found is not None and cue.form == "modal":
             found = None  # "Hamas must accept it": the demand is the speaker's, not its subject's
@@ -985,8 +1000,11 @@ class ClaimExtractor:
                             rules=rules,
                         )
                     break
-        if cue.form == "noun" and cue.phrase.endswith(" by"):
-            agent = self._agent_after(view, cue, day)
+        tokens_after = view.tokens[cue.last + 1 : cue.last + 2]
+        by_agent = bool(tokens_after) and tokens_after[0].norm in {"by", "from"}
+        if cue.form == "noun" and (cue.phrase.endswith(" by") or by_agent):
+            # "allegations by a Palestinian official", "a request from Syrian rebels to delay …"
+            agent = self._agent_after(view, cue, day, skip=1 if by_agent else 0)
             if agent is not None:
                 rules.append("noun-by-agent")
                 return _Candidate(
@@ -1049,12 +1067,19 @@ class ClaimExtractor:
                 return None
         return None
 
-    def _agent_after(self, view: _SentenceView, cue: Cue, day: date | None) -> tuple[Resolution, str] | None:
-        """ "allegations by a Palestinian official that …" → a Palestinian official."""
+    def _agent_after(
+        self, view: _SentenceView, cue: Cue, day: date | None, skip: int = 0
+    ) -> tuple[Resolution, str] | None:
+        """ "allegations by a Palestinian official that …" → a Palestinian official; with ``skip`` words
+        after the cue passed over ("a request from Syrian rebels to delay" → Syrian rebels)."""
         tokens = view.tokens
-        k = cue.last + 1
+        k = cue.last + 1 + skip
         end = k
-        while end < len(tokens) and end - k < 8 and tokens[end].norm not in {"that", ",", ";", ":", "."}:
+        while (
+            end < len(tokens)
+            and end - k < 8
+            and tokens[end].norm not in {"that", ",", ";", ":", ".", "to", "over", "for", "on"}
+        ):
             end += 1
         if end == k:
             return None
@@ -1103,6 +1128,7 @@ class ClaimExtractor:
             and tokens[j].norm.isalpha()
             and not tokens[j].capitalised
             and tokens[j].norm not in _NP_STOP
+            and tokens[j].norm not in _PREPOSITIONS
         ):
             return self._subject_before(view, j, day, inside)  # the governing verb's subject
         return None
@@ -1240,6 +1266,13 @@ class ClaimExtractor:
             return before[-1][2]
         # The object starts soon after the cue: a phrase further on belongs to another clause or modifier.
         after = [s for s in after if s[0] - cue.last <= _OBJECT_REACH]
+        anaphoric = _anaphoric_object(tokens, cue, after[0][0] if after else len(tokens))
+        if anaphoric:
+            # "to delay the meeting", "accept the deal": the object refers back to the topic named before
+            if before:
+                return before[-1][2]
+            if self._last_topic is not None:
+                return self._last_topic
         for first, _last, key in after:
             if tokens[first].norm in _transparent_nouns():
                 continue  # "alterations made to the proposal": the topic is the proposal's
@@ -1708,6 +1741,108 @@ def _noun_phrase_start(tokens: Sequence[Token], end: int, mentions: Sequence[Men
     return start
 
 
+# Words after which an -ing verb is a verb of its clause, not a modifier of the noun before it.
+_BEFORE_PROGRESSIVE = frozenset(
+    {
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "'s",
+        "not",
+        "also",
+        "still",
+        "now",
+        "of",
+        "by",
+        "without",
+        "after",
+        "before",
+        "while",
+        "for",
+        "in",
+        "on",
+        "from",
+        "about",
+        "as",
+        "and",
+        "or",
+        "but",
+    }
+)
+
+
+def _reduced_relative(tokens: Sequence[Token], cue: Cue) -> bool:
+    """Whether an -ing verb cue modifies the noun right before it ("a letter requesting the remains be
+    returned", "migrants seeking asylum"): no auxiliary, comma or preposition between them."""
+    word = tokens[cue.first].norm
+    if cue.form != "verb" or not word.endswith("ing") or cue.first == 0:
+        return False
+    before = tokens[cue.first - 1]
+    return (
+        before.norm.isalpha()
+        and not before.capitalised
+        and before.norm not in _BEFORE_PROGRESSIVE
+        and not (before.norm.endswith("ly") and before.norm not in _LY_NOUNS)
+        and before.norm not in _AUXILIARIES
+    )
+
+
+# Words ending in "-ly" that are nouns, not adverbs ("a letter from his family requesting …").
+_LY_NOUNS = frozenset({"family", "ally", "rally", "assembly", "monopoly", "supply", "reply", "anomaly"})
+
+
+def _anaphoric_object(tokens: Sequence[Token], cue: Cue, stop: int) -> bool:
+    """Whether the cue's object, before ``stop`` (the next topic phrase), is a definite noun that refers
+    back ("the meeting", "the deal", "this plan"; after an infinitive: "to delay the meeting")."""
+    k = cue.last + 1
+    if k < stop and tokens[k].norm == "to":
+        k += 2  # "to delay the meeting"
+    for j in range(k, min(stop, k + 3) - 1):
+        if (
+            tokens[j].norm in {"the", "this", "that", "these", "those"}
+            and tokens[j + 1].norm in _object_anaphors()
+        ):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _object_anaphors() -> frozenset[str]:
+    return _word_file("stance_object_anaphors.txt")
+
+
+# Prepositions before a noun cue: "despite a request from …" has no governing verb whose subject asks.
+_PREPOSITIONS = frozenset(
+    {
+        "despite",
+        "after",
+        "before",
+        "over",
+        "about",
+        "against",
+        "with",
+        "without",
+        "amid",
+        "following",
+        "ahead",
+        "under",
+        "since",
+        "on",
+        "in",
+        "at",
+        "by",
+        "for",
+        "from",
+        "of",
+        "to",
+        "into",
+    }
+)
 # Words that open a clause whose action is only supposed: "if X rejects it", "unless X agrees".
 _SUPPOSING = frozenset({"if", "unless", "whether", "lest", "suppose", "supposing"})
 # Words that end the clause a cue stands in, read backwards from it.

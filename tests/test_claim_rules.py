@@ -433,3 +433,35 @@ def test_a_leading_if_makes_a_commitment_conditional(watchlist: Watchlist) -> No
     text = 'Malaysia said: "If there is no claim by next of kin, we will hand over the body."'
     (claim,) = [c for c in _claims(text, watchlist) if c.actor == "Malaysia"]
     assert claim.stance == "demand" and claim.condition == "If there is no claim by next of kin"
+
+
+# ---- nouns with their askers, modifiers that are no stance, objects that refer back -----------------
+
+
+def test_a_noun_cue_is_held_by_the_agent_named_after_it(watchlist: Watchlist) -> None:
+    # Al Jazeera 2017 (shortened): "despite" governs no subject; the rebels ask
+    text = (
+        "Moscow is pressing ahead with the Astana talks despite a request from the armed opposition to delay."
+    )
+    asking = [(c.actor, c.stance) for c in _claims(text, watchlist) if c.stance == "demand"]
+    assert asking == [("Syrian opposition", "demand")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # BBC 2017: the family asks, not the speaker
+        "After receipt of a letter from his family requesting the body be returned, Malaysian police said it was released.",
+        "Malaysian police said migrants seeking asylum were held.",
+    ],
+)
+def test_an_ing_verb_modifying_a_noun_is_no_stance_of_the_speaker(
+    sentence: str, watchlist: Watchlist
+) -> None:
+    assert not [c for c in _claims(sentence, watchlist) if c.stance == "demand"]
+
+
+def test_an_object_that_refers_back_takes_the_topic_named_before(watchlist: Watchlist) -> None:
+    text = "Malaysian police discussed the body with the embassy. Later Malaysian authorities rejected the request."
+    claims = [c for c in _claims(text, watchlist) if c.evidence.startswith("Later") and c.stance == "reject"]
+    assert claims and claims[0].topic == "body", claims
