@@ -451,7 +451,7 @@ def test_a_noun_cue_is_held_by_the_agent_named_after_it(watchlist: Watchlist) ->
     "sentence",
     [
         # BBC 2017: the family asks, not the speaker
-        "After receipt of a letter from his family requesting the body be returned, Malaysian police said it was released.",
+        "After a letter from his family requesting the body be returned, Malaysian police said it left.",
         "Malaysian police said migrants seeking asylum were held.",
     ],
 )
@@ -462,6 +462,6 @@ def test_an_ing_verb_modifying_a_noun_is_no_stance_of_the_speaker(
 
 
 def test_an_object_that_refers_back_takes_the_topic_named_before(watchlist: Watchlist) -> None:
-    text = "Malaysian police discussed the body with the embassy. Later Malaysian authorities rejected the request."
+    text = "Malaysian police discussed the body with the embassy. Later Malaysian police rejected the deal."
     claims = [c for c in _claims(text, watchlist) if c.evidence.startswith("Later") and c.stance == "reject"]
     assert claims and claims[0].topic == "body", claims
