@@ -470,8 +470,10 @@ class ActorResolver:
         anaphor_only = all(m.via == "anaphor" for m in mentions)
         for via in (("name", "alias"), ("adjective", "place")):
             for m in mentions:
-                if via[0] == "adjective" and _own_proper_name(description, m):
-                    continue  # "American Health Care Act", "Scottish Greens": a name of its own
+                if via[0] == "adjective" and (
+                    _own_proper_name(description, m) or _population(description, m)
+                ):
+                    continue  # "American Health Care Act", "Scottish Greens"; "Scottish voters": no party
                 if m.via in via and m.actor.kind != "person":
                     exact = m.first == 0 and m.last == len(tokenize(description)) - 1 and via[0] == "name"
                     speaker = None if exact else description
@@ -573,6 +575,17 @@ def _own_proper_name(description: str, mention: Mention) -> bool:
     after = [t for t in tokens[mention.last + 1 :] if t.norm.isalpha() and t.norm not in _NAME_LINKS]
     # a chain of capitalised words, none a title: "Health Care Act", "Observatory for Human Rights"
     return bool(after) and all(t.capitalised and t.norm not in title_words() for t in after)
+
+
+def _population(description: str, mention: Mention) -> bool:
+    """Whether an adjective or place qualifies people rather than the party's own bodies: the head after it
+    is a lower-case noun that no holder title is ("Scottish voters", "Russian people", "British
+    businesses"), while "Malaysian police" and "Russian diplomats" speak for their party."""
+    after = [t for t in tokenize(description)[mention.last + 1 :] if t.norm.isalpha()]
+    if not after:
+        return False
+    head = after[-1]
+    return not head.capitalised and head.norm not in title_words()
 
 
 def anaphor_kind(text: str) -> str | None:

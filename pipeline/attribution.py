@@ -1285,17 +1285,33 @@ _QUOTED_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)|''.*?(?:''|$)|�
 _QUOTE_MARK = re.compile(r"[“”«»\"]|''|``")
 
 
+# In a text without paragraph breaks (where a paragraph's end cannot close a quote), an open quote with this
+# many sentences after it and no quote mark in them was closed where the text lost the mark: such a text
+# would otherwise stay "inside a quote" to its end.
+QUOTE_QUIET_SENTENCES = 2
+
+
 def _quote_depths(article: Article) -> list[tuple[bool, bool]]:
-    """For each sentence: (starts inside a quote opened earlier in its paragraph, ends inside a quote)."""
+    """For each sentence: (starts inside a quote opened earlier in its paragraph, ends inside a quote).
+
+    A straight quote between two letters is a mangled apostrophe ("shouldn"t"), not a quote mark."""
     states: list[tuple[bool, bool]] = []
     inside = False
     previous_end = 0
+    quiet = 0
+    unbroken = "\n" not in article.text.strip()
     for sentence in article.sentences:
         if "\n" in article.text[previous_end : sentence.start]:
             inside = False
         starts_inside = inside
-        for found in _QUOTE_MARK.finditer(sentence.text):
+        text = sentence.text
+        marks = 0
+        for found in _QUOTE_MARK.finditer(text):
             mark = found.group(0)
+            at = found.start()
+            if mark == '"' and 0 < at < len(text) - 1 and text[at - 1].isalpha() and text[at + 1].isalpha():
+                continue
+            marks += 1
             if (
                 mark == "“"
                 and inside
@@ -1308,6 +1324,9 @@ def _quote_depths(article: Article) -> list[tuple[bool, bool]]:
                 inside = False
             else:
                 inside = not inside
+        quiet = quiet + 1 if inside and not marks else 0
+        if unbroken and quiet >= QUOTE_QUIET_SENTENCES:
+            inside, quiet = False, 0
         states.append((starts_inside, inside))
         previous_end = sentence.end
     return states
