@@ -31,7 +31,15 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.actors import ActorResolver, Coreference, Mention, Resolution, anaphor_kind, title_words
+from pipeline.actors import (
+    ActorResolver,
+    Coreference,
+    Mention,
+    Resolution,
+    anaphor_kind,
+    normalise_description,
+    title_words,
+)
 from pipeline.gender import name_gender, pronoun_gender
 from pipeline.models import (
     POLARITY,
@@ -367,6 +375,8 @@ class _Candidate:
     quote: str | None = None
     via: str | None = None
     condition: str | None = None
+    # A quote that runs on over later sentences: the index of its last sentence (the evidence spans them).
+    through_sentence: int | None = None
 
 
 @dataclass(slots=True)
@@ -468,7 +478,7 @@ class ClaimExtractor:
                     article_id=article.article_id,
                     doc=article.doc,
                     start=sentence.start,
-                    end=sentence.end,
+                    end=_evidence_end(article, sentence, candidate.through_sentence),
                     source=article.source,
                     published=article.published,
                 )
@@ -642,6 +652,7 @@ class ClaimExtractor:
                     speech=entry.attribution.kind,
                     quote=entry.attribution.quote,
                     via=entry.attribution.via,
+                    through_sentence=max(entry.attribution.extra_sentence_indexes, default=None),
                 )
             )
         self._note_descriptions(view, coreference, day)
@@ -674,14 +685,24 @@ class ClaimExtractor:
         who = self._same_person(self.resolver.resolve(written, day))
         if who is not None and who.status == "discovered" and view.title_case:
             return None  # "Amended Lawsuit Claims …": a headline's capitals name nobody
-        if who is None or who.anaphor is None:
+        if who is None:
+            return self._described(attribution, written)
+        if who.anaphor is None:
             return who
         resolved = self._antecedent(
             view, who.anaphor, attribution.speaker_start, coreference, head=written, declared=who.anaphor_of
         )
         if resolved is None and attribution.speaker_resolved:
+            # The attribution stage's own antecedent ("…,' he said" after "Cruz told …"), when it names
+            # someone and does not contradict the pronoun's gender.
             fallback = self.resolver.resolve(attribution.speaker_resolved, day)
-            if fallback is not None and fallback.resolved and fallback.status == "canonical":
+            wanted = pronoun_gender(written)
+            if (
+                fallback is not None
+                and fallback.resolved
+                and fallback.anaphor is None
+                and not (wanted and fallback.person_gender and fallback.person_gender != wanted)
+            ):
                 resolved = fallback
         if resolved is None:
             return None
@@ -696,6 +717,16 @@ class ClaimExtractor:
             candidate=resolved.candidate,
             gender=resolved.gender,
         )
+
+    def _described(self, attribution: Attribution, written: str) -> Resolution | None:
+        """A speaker the resolver cannot place ("the FBI", "the bank", "a federal appeals court"): kept as
+        written, a discovered description, when the attribution is sure enough."""
+        description = normalise_description(written)
+        if attribution.confidence < _MIN_ATTRIBUTION_CONFIDENCE or not description:
+            return None
+        if len(description.split()) > _LONGEST_DESCRIPTION:
+            return None
+        return Resolution(description, description, "discovered", "unknown", "description", 0.5)
 
     def _same_person(self, res: Resolution | None) -> Resolution | None:
         """ "Witkoff" after "Steve Witkoff", "Netanyahu" after "Israeli Prime Minister Benjamin Netanyahu":
@@ -1300,6 +1331,10 @@ class ClaimExtractor:
     def _claim(self, candidate: _Candidate, view: _SentenceView, article: Article) -> Claim:
         res = candidate.resolution
         evidence = view.sentence.text
+        end = _evidence_end(article, view.sentence, candidate.through_sentence)
+        if end > view.sentence.end:
+            # a quote over several sentences is one statement: its evidence is all of it, verbatim
+            evidence = article.text[view.sentence.start : end]
         speaker = res.speaker
         confidence = _confidence(candidate, self.watchlist is not None)
         rules = (*candidate.rules, f"actor-{res.rule}")
@@ -1332,6 +1367,17 @@ class ClaimExtractor:
             kind=kind,
             from_stance=from_stance,
         )
+
+
+def _evidence_end(article: Article, sentence: Sentence, through: int | None) -> int:
+    """Where a claim's evidence ends: its sentence's end, or the end of the last sentence its quote runs
+    on to (same paragraph only: never past a paragraph break)."""
+    if through is None or through <= sentence.index or through >= len(article.sentences):
+        return sentence.end
+    last = article.sentences[through]
+    if "\n\n" in article.text[sentence.end : last.start]:
+        return sentence.end
+    return last.end
 
 
 def _reported_move(candidate: _Candidate, view: _SentenceView) -> tuple[ClaimKind, str | None]:
@@ -1503,6 +1549,8 @@ def _closes_quote(text: str) -> bool:
 # Attributions below this are the attribution stage's guesses (the clause subject of a cue no shape
 # explains): "Trump is expected to announce …", "US envoy's remarks dismissed as …" are no statements.
 _MIN_ATTRIBUTION_CONFIDENCE = 0.5
+# A description longer than this many words is a clause the attribution stage took for a speaker.
+_LONGEST_DESCRIPTION = 8
 
 
 def _outermost(attributions: list[Attribution]) -> list[Attribution]:
@@ -1601,6 +1649,8 @@ def _states_something(view: _SentenceView, entry: _Said) -> bool:
         return True
     tokens = view.tokens
     first = entry.first
+    if first > 0 and tokens[first - 1].norm == "that":
+        return True  # the content starts after its "that": "noted that the bill …"
     while first <= entry.last and tokens[first].norm in {",", ":"}:
         first += 1
     if first > entry.last:

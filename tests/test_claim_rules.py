@@ -465,3 +465,35 @@ def test_an_object_that_refers_back_takes_the_topic_named_before(watchlist: Watc
     text = "Malaysian police discussed the body with the embassy. Later Malaysian police rejected the deal."
     claims = [c for c in _claims(text, watchlist) if c.evidence.startswith("Later") and c.stance == "reject"]
     assert claims and claims[0].topic == "body", claims
+
+
+# ---- the product keeps what the attribution stage finds (PolNeAR-style news, no watchlist) -------------
+
+
+def _plain_claims(text: str) -> list[Claim]:
+    article = Article(
+        article_id="p", doc="p.txt", text=text, sentences=split_sentences(text), published=date(2016, 10, 1)
+    )
+    return list(extract_claims(article, None).claims)
+
+
+def test_a_speaker_the_resolver_cannot_place_is_kept_as_written() -> None:
+    # PolNeAR-style (USA Today, 2016): acronyms and common-noun speakers
+    claims = _plain_claims("The FBI said the investigation had found no new evidence.")
+    assert [(c.actor, c.stance) for c in claims] == [("FBI", "claim")]
+
+
+def test_a_quote_over_several_sentences_is_one_claim_whose_evidence_is_all_of_it() -> None:
+    text = (
+        '"It is heartbreaking," Paul Ryan said. "And this country has to do better. We owe it to them."\n'
+        "The vote is on Tuesday."
+    )
+    claims = [c for c in _plain_claims(text) if c.speaker == "Paul Ryan" or c.actor == "Paul Ryan"]
+    assert claims, _plain_claims(text)
+    assert any("We owe it to them" in c.evidence for c in claims)
+    assert all("The vote is on Tuesday" not in c.evidence for c in claims)
+
+
+def test_a_that_clause_the_attribution_stage_cut_after_that_is_a_statement() -> None:
+    claims = _plain_claims("Senator Lindsey Graham noted that the bill would raise taxes on small firms.")
+    assert any(c.stance in ("claim", "commit") and "Graham" in (c.speaker or c.actor) for c in claims), claims
