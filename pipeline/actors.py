@@ -306,7 +306,20 @@ class ActorResolver:
         self._fuzzy_keys: list[str] = []
         self._fuzzy_owner: list[WatchActor] = []
         self._holders: dict[str, list[tuple[WatchActor, Role]]] = {}  # role title → who holds it
+        # Aliases of a party that are people ("David Jones" of the United Kingdom): alias words → alias; and
+        # their surnames → the (party, alias) pairs that share them, so "Mr Jones" finds him.
+        self._person_aliases: dict[tuple[str, ...], tuple[str, str]] = {}  # words → (party, alias)
+        self._surnames: dict[str, set[tuple[str, str]]] = {}
         if watchlist is not None:
+            for actor in watchlist.actors:
+                for alias in (actor.name, *actor.aliases) if actor.kind == "person" else actor.aliases:
+                    if actor.kind == "person" or reads_as_personal_name(alias):
+                        if actor.kind != "person":
+                            words = tuple(t.norm for t in tokenize(alias))
+                            self._person_aliases[words] = (actor.party, alias)
+                        surname = alias.split()[-1]
+                        if len(alias.split()) > 1 and surname[:1].isupper():
+                            self._surnames.setdefault(surname.lower(), set()).add((actor.party, alias))
             for actor in watchlist.actors:
                 self._by_name[actor.name] = actor
                 self._add(actor.name, actor, "name")
@@ -427,6 +440,9 @@ class ActorResolver:
                 return Resolution(
                     m.actor.party, m.actor.name, "canonical", "person", "alias", gender=m.actor.gender
                 )
+        person = self._person_alias(text)
+        if person is not None:
+            return person
         named = any(m.via in ("name", "alias") for m in mentions)
         if is_media(text):
             return Resolution(description, None, "discovered", "source", "media", 0.5)
@@ -443,6 +459,29 @@ class ActorResolver:
         if fuzzy is not None:
             return fuzzy
         return self._discovered(tokens, description, full_text=text)
+
+    def _person_alias(self, text: str) -> Resolution | None:
+        """A party's alias that is a person ("David Jones", listed under the United Kingdom) named in the
+        speaker, or such a person's surname alone or after a courtesy title ("Jones", "Mr Jones") when only
+        one party's people have it: a person of that party, so a later "he" can refer to them."""
+        if not self._person_aliases and not self._surnames:
+            return None
+        tokens = tokenize(text)
+        norms = [t.norm for t in tokens]
+        for n in range(min(5, len(norms)), 1, -1):  # the longest alias first
+            for i in range(len(norms) - n + 1):
+                owner = self._person_aliases.get(tuple(norms[i : i + n]))
+                if owner is not None:
+                    party, alias = owner
+                    return Resolution(party, alias, "canonical", "person", "alias", gender=name_gender(alias))
+        names = [t for t in tokens if t.norm.isalpha() and t.norm not in _COURTESY_TITLES]
+        if len(names) == 1 and names[0].capitalised and len(tokens) <= 2:
+            owners = self._surnames.get(names[0].norm, set())
+            if len({party for party, _ in owners}) == 1:
+                party, alias = max(owners, key=lambda owner: len(owner[1]))
+                gender = name_gender(text) or name_gender(alias)
+                return Resolution(party, alias, "canonical", "person", "surname", 0.85, gender=gender)
+        return None
 
     def _from_mentions(
         self, mentions: list[Mention], description: str, day: date | None
@@ -575,6 +614,34 @@ def _own_proper_name(description: str, mention: Mention) -> bool:
     after = [t for t in tokens[mention.last + 1 :] if t.norm.isalpha() and t.norm not in _NAME_LINKS]
     # a chain of capitalised words, none a title: "Health Care Act", "Observatory for Human Rights"
     return bool(after) and all(t.capitalised and t.norm not in title_words() for t in after)
+
+
+# Courtesy titles before a surname ("Mr Jones", "Ms Sturgeon"): not part of the name to look up.
+_COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "madam"})
+# Small words inside a personal name ("Abu Bakar", "bin Salman", "de Mistura").
+_NAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "de", "di", "da", "van", "von", "abu", "abd", "le"})
+
+
+def reads_as_personal_name(alias: str) -> bool:
+    """Whether a party's alias is a person's name: two to five capitalised words (name particles allowed),
+    none a title or body word, opening with a courtesy title or a given name the name dictionary knows
+    ("David Jones", "Lord Bridges", "Abdul Samah Mat"; not "Downing Street", "Foreign Office")."""
+    words = alias.replace("-", " ").split()
+    if not 2 <= len(words) <= 5:
+        return False
+    if any(not (w[:1].isupper() or w.lower() in _NAME_PARTICLES) for w in words):
+        return False
+    if any(w.lower() in title_words() for w in words):
+        return False
+    first = words[0].lower().rstrip(".")
+    return first in _COURTESY_TITLES or name_gender(words[0]) is not None or _known_given_name(words[0])
+
+
+def _known_given_name(word: str) -> bool:
+    """Whether the name dictionary knows ``word`` as a given name at all (also the androgynous ones)."""
+    from pipeline.gender import is_given_name
+
+    return is_given_name(word)
 
 
 def _population(description: str, mention: Mention) -> bool:

@@ -71,3 +71,11 @@ def name_gender(name: str | None) -> Gender | None:
 def pronoun_gender(written: str) -> Gender | None:
     """The gender a pronoun carries ("she" → female), or None for anything else."""
     return PRONOUN_GENDER.get(written.strip().lower())
+
+
+@lru_cache(maxsize=20_000)
+def is_given_name(word: str) -> bool:
+    """Whether the name dictionary knows ``word`` as a given name, of either or no clear gender."""
+    if not word[:1].isupper() or not word.isalpha():
+        return False
+    return str(_detector().get_gender(word)) != "unknown"  # type: ignore[attr-defined]

@@ -497,3 +497,35 @@ def test_a_quote_over_several_sentences_is_one_claim_whose_evidence_is_all_of_it
 def test_a_that_clause_the_attribution_stage_cut_after_that_is_a_statement() -> None:
     claims = _plain_claims("Senator Lindsey Graham noted that the bill would raise taxes on small firms.")
     assert any(c.stance in ("claim", "commit") and "Graham" in (c.speaker or c.actor) for c in claims), claims
+
+
+# ---- people listed as aliases of their party ------------------------------------------------------------
+
+
+def test_a_party_alias_that_is_a_person_resolves_as_that_person(tmp_path: Path) -> None:
+    from pipeline.actors import reads_as_personal_name
+
+    path = tmp_path / "w.toml"
+    path.write_text(
+        'name = "p"\n[[actors]]\nname = "United Kingdom"\nkind = "country"\n'
+        'aliases = ["David Jones", "Downing Street", "Foreign Office", "Lord Bridges"]\n'
+        '[[actors]]\nname = "Scottish government"\nkind = "organisation"\naliases = ["Michael Russell"]\n',
+        encoding="utf-8",
+    )
+    resolver = ActorResolver(load_watchlist(path))
+    assert [reads_as_personal_name(a) for a in ("David Jones", "Downing Street", "Foreign Office")] == [
+        True,
+        False,
+        False,
+    ]
+    jones = resolver.resolve("Brexit minister David Jones", date(2017, 3, 1))
+    assert jones is not None and (jones.actor, jones.kind, jones.gender) == (
+        "United Kingdom",
+        "person",
+        "male",
+    )
+    # "Mr Jones said" later in the article: the surname names him, as only one party's people have it
+    later = resolver.resolve("Mr Jones", date(2017, 3, 1))
+    assert later is not None and (later.actor, later.speaker) == ("United Kingdom", "David Jones")
+    office = resolver.resolve("the Foreign Office", date(2017, 3, 1))
+    assert office is not None and office.kind != "person"
