@@ -70,6 +70,9 @@ def _setup_logging(verbose: bool = False) -> None:
     # Problems (a skipped file, a failed source) are warnings and always show; progress needs -v.
     for name in ("pipeline", "flows"):
         logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
+    # The flow logs every skipped input once at the end of the run (the line Prefect's UI shows too) and the
+    # summary lists it: the reader's own warning, as the file is read, would be a second line for each.
+    logging.getLogger("pipeline.read").setLevel(logging.ERROR)
 
 
 def _local_prefect(home: Path | None = None) -> None:

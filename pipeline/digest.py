@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 
+from pipeline.escape import markdown_text
 from pipeline.models import SIDE
 from pipeline.store import digest_sql
 from pipeline.store.digest_sql import ReportedClaim
@@ -425,7 +426,12 @@ def _sources_text(sources: Sequence[str]) -> str:
 
 
 def render_markdown(d: Digest) -> str:
-    """The digest as Markdown (also the Prefect artifact)."""
+    """The digest as Markdown (also the Prefect artifact).
+
+    Every text from outside (actors, topics, evidence, sources, stances) goes through ``markdown_text``: an
+    article's ``<script>`` or ``[x](javascript:…)`` is shown as text by any renderer, never run or linked.
+    """
+    m = markdown_text
     lines = [f"# stancewatch digest: {d.day.isoformat()}", ""]
     lines.append("## Changed positions")
     lines.append("")
@@ -433,46 +439,47 @@ def render_markdown(d: Digest) -> str:
         lines.append("No position changed sides.")
     for c in d.changed:
         lines.append(
-            f"- **{c.actor} on {c.topic}: {c.before.stance} ({c.before.day.isoformat()}) → "
-            f"{c.after.stance} ({c.after.day.isoformat()})**"
+            f"- **{m(c.actor)} on {m(c.topic)}: {m(c.before.stance)} ({c.before.day.isoformat()}) → "
+            f"{m(c.after.stance)} ({c.after.day.isoformat()})**"
         )
-        lines.append(f"  - before: “{c.before.evidence}” ({_sources_text(c.before.sources)})")
-        lines.append(f"  - now: “{c.after.evidence}” ({_sources_text(c.after.sources)})")
+        lines.append(f"  - before: “{m(c.before.evidence)}” ({m(_sources_text(c.before.sources))})")
+        lines.append(f"  - now: “{m(c.after.evidence)}” ({m(_sources_text(c.after.sources))})")
     lines += ["", "## Contradictions", ""]
     if not d.contradictions:
         lines.append("None found.")
     for x in d.contradictions:
-        lines.append(f"- On **{x.topic}**: {x.a.actor} ({x.a.stance}) vs {x.b.actor} ({x.b.stance})")
         lines.append(
-            f"  - {x.a.actor}: “{x.a.evidence}” ({_sources_text(x.a.sources)}, {x.a.day.isoformat()})"
+            f"- On **{m(x.topic)}**: {m(x.a.actor)} ({m(x.a.stance)}) vs {m(x.b.actor)} ({m(x.b.stance)})"
         )
-        lines.append(
-            f"  - {x.b.actor}: “{x.b.evidence}” ({_sources_text(x.b.sources)}, {x.b.day.isoformat()})"
-        )
+        for claim in (x.a, x.b):
+            lines.append(
+                f"  - {m(claim.actor)}: “{m(claim.evidence)}” "
+                f"({m(_sources_text(claim.sources))}, {claim.day.isoformat()})"
+            )
     lines += ["", "## New positions", ""]
     if not d.new:
         lines.append("None.")
     if d.new_actors:
-        lines.append(f"First positions of: {', '.join(d.new_actors)}.")
+        lines.append(f"First positions of: {m(', '.join(d.new_actors))}.")
     if d.new_topics:
-        lines.append(f"New topics: {', '.join(d.new_topics)}.")
+        lines.append(f"New topics: {m(', '.join(d.new_topics))}.")
     if d.new_actors or d.new_topics:
         lines.append("")
     for p in d.new:
         lines.append(
-            f"- **{p.actor}** on **{p.topic}**: {p.stance}: “{p.evidence}” ({_sources_text(p.sources)})"
+            f"- **{m(p.actor)}** on **{m(p.topic)}**: {m(p.stance)}: “{m(p.evidence)}” "
+            f"({m(_sources_text(p.sources))})"
         )
     if d.unchanged:
         lines += ["", "## Steady", ""]
         for c in d.unchanged:
             same = (
-                c.after.stance
+                m(c.after.stance)
                 if c.after.stance == c.before.stance
-                else f"{c.before.stance} → {c.after.stance}"
+                else f"{m(c.before.stance)} → {m(c.after.stance)}"
             )
-            lines.append(
-                f"- {c.actor} on {c.topic}: {same} ({c.after.side}, as on {c.before.day.isoformat()})"
-            )
+            since = c.before.day.isoformat()
+            lines.append(f"- {m(c.actor)} on {m(c.topic)}: {same} ({m(c.after.side)}, as on {since})")
     lines += ["", _left_out_line(d), ""]
     return "\n".join(lines)
 
