@@ -78,10 +78,11 @@ def _setup_logging(verbose: bool = False) -> None:
 def _local_prefect(home: Path | None = None) -> None:
     """Quiet Prefect defaults (no telemetry: there may be no internet). With ``home`` (the demo), local
     mode with a project-local home, so nothing depends on ~/.prefect; otherwise the user's Prefect
-    configuration (a server in their profile, say) stands."""
-    if home is not None and not os.environ.get("PREFECT_API_URL"):
+    configuration (a server in their profile, say) stands. Called before Prefect is first imported."""
+    if not os.environ.get("PREFECT_API_URL"):
+        # empty is unset: Prefect's events worker would take "" for a server's address (see flows/__init__)
         os.environ.pop("PREFECT_API_URL", None)
-        if "PREFECT_HOME" not in os.environ:
+        if home is not None and "PREFECT_HOME" not in os.environ:
             home.mkdir(parents=True, exist_ok=True)
             os.environ["PREFECT_HOME"] = str(home.resolve())
     os.environ.setdefault("DO_NOT_TRACK", "1")
