@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<holder>.+?\(PID \d+\))", re.S)
 
 
+# DuckDB 2.0 writes new files in storage version 69 ("v2.0.0"), which no DuckDB before 2.0 opens, and the
+# newest DuckDB shell installable (PyPI's duckdb-cli, 1.5.x) reads versions 64-68 only. A new store is
+# written in the v1.5.0 storage format so that shell (and every 1.5 tool) can open it; DuckDB keeps a
+# file's version on later writes, and a store written before this setting stays in the 2.0 format.
+STORE_STORAGE_VERSION = "v1.5.0"
+
+
 class StoreLockedError(RuntimeError):
     """Another process holds the DuckDB file; the message names it."""
 
@@ -50,7 +57,8 @@ def open_db(
 ) -> duckdb.DuckDBPyConnection:
     """Open the store (``:memory:`` works too), retrying while another process holds the lock.
 
-    ``config``: DuckDB settings fixed when the connection opens (see ``sealed_reader``)."""
+    ``config``: DuckDB settings fixed when the connection opens (see ``sealed_reader``). A writable
+    connection creates a missing file in ``STORE_STORAGE_VERSION``."""
     target = str(path)
     if target != ":memory:":
         if read_only and not Path(target).exists():
@@ -58,10 +66,13 @@ def open_db(
                 f"no database at {target}: run `stancewatch ingest` or `stancewatch demo` first"
             )
         Path(target).parent.mkdir(parents=True, exist_ok=True)
+    settings = dict(config or {})
+    if not read_only:
+        settings.setdefault("storage_compatibility_version", STORE_STORAGE_VERSION)
     attempt = 0
     while True:
         try:
-            return duckdb.connect(target, read_only=read_only, config=dict(config or {}))
+            return duckdb.connect(target, read_only=read_only, config=settings)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
                 raise
