@@ -66,7 +66,7 @@ def open_db(
                 f"no database at {target}: run `stancewatch ingest` or `stancewatch demo` first"
             )
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-    settings = dict(config or {})
+    settings: dict[str, str | bool | int | float | list[str]] = dict(config or {})
     if not read_only:
         settings.setdefault("storage_compatibility_version", STORE_STORAGE_VERSION)
     attempt = 0
