@@ -423,7 +423,7 @@ def test_run_sql_runs_one_query_and_refuses_writes(tmp_path: Path) -> None:
         assert columns == ["actor", "n"]
         assert rows == [("Hamas", 12), ("Israel", 3), ("United States", 7)]
         assert run_sql(con, "SELECT * FROM claims", max_rows=2)[1].__len__() == 2
-        with pytest.raises(QueryRefused, match="DELETE statement"):
+        with pytest.raises(QueryRefused, match="as DELETE"):
             run_sql(con, "DELETE FROM claims")
 
 

@@ -81,8 +81,8 @@ def run_sql(
     statement = statements[0]
     if statement.type != duckdb.StatementType.SELECT:
         raise QueryRefused(
-            f"only queries run here (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE); this is a "
-            f"{statement.type.name} statement"
+            "only queries run here (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE); DuckDB parses this one "
+            f"as {statement.type.name}"
         )
     cursor = con.cursor()
     try:
