@@ -29,7 +29,7 @@ from pipeline.models import (
     ExtractionResult,
     Sentence,
 )
-from pipeline.store import migrate, open_db, reader, writer
+from pipeline.store import QueryRefused, migrate, open_db, sealed_reader, writer
 from pipeline.store.digest_sql import ReportedClaim, claims_stated
 from pipeline.store.read import (
     EXPORT_FIELDS,
@@ -419,16 +419,16 @@ def test_status_counts(con: duckdb.DuckDBPyConnection) -> None:
     assert status["last_run"]["stats"] == {"read": 7}
 
 
-def test_run_sql_on_a_read_only_file_refuses_writes(tmp_path: Path) -> None:
+def test_run_sql_runs_one_query_and_refuses_writes(tmp_path: Path) -> None:
     db = tmp_path / "store.duckdb"
     with writer(db) as con:
         store_scenario(con)
-    with reader(db) as con:
+    with sealed_reader(db) as con:
         columns, rows = run_sql(con, "SELECT actor, count(*) AS n FROM claims GROUP BY actor ORDER BY actor")
         assert columns == ["actor", "n"]
         assert rows == [("Hamas", 12), ("Israel", 3), ("United States", 7)]
         assert run_sql(con, "SELECT * FROM claims", max_rows=2)[1].__len__() == 2
-        with pytest.raises(duckdb.Error, match="read-only"):
+        with pytest.raises(QueryRefused, match="as DELETE"):
             run_sql(con, "DELETE FROM claims")
 
 
