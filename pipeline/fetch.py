@@ -962,7 +962,9 @@ def fetch_sources(
                 feed_state[source.name] = "failed"
                 tally.failed += 1
                 tally.errors.append(redact_text(str(exc)))
-                log.warning("%s: %s is not a usable feed: %s", source.name, source.display_url, exc)
+                log.warning(
+                    "%s: %s is not a usable feed: %s", source.name, source.display_url, redact_text(str(exc))
+                )
                 return
             if parsed.problem:
                 # A malformed feed with entries is still used; the complaint goes on the log row.
