@@ -459,7 +459,7 @@ class Fetcher:
 
             def deferred(why: str) -> Fetched:
                 index = record("deferred", error=why)
-                return Fetched(url=url, outcome="deferred", error=why, log_index=index)
+                return Fetched(url=url, outcome="deferred", error=redact_text(why), log_index=index)
 
             def retry(note: str, delay: float, status: int | None = None, size: int = 0) -> bool:
                 """Log a retry ("<note>, retrying in …") and wait; False when the wait would end past
@@ -470,17 +470,21 @@ class Fetcher:
                 self._sleep(delay)
                 return True
 
-            deadline = started + self.settings.http_deadline
             try:
-                with request_deadline(deadline if budget_end is None else min(deadline, budget_end)):
-                    response = self._follow(
-                        url, headers, source=source, kind=kind, attempt=attempt, origin_headers=origin_headers
-                    )
+                response = self._follow(
+                    url,
+                    headers,
+                    source=source,
+                    kind=kind,
+                    attempt=attempt,
+                    origin_headers=origin_headers,
+                    budget_end=budget_end,
+                )
             except (_Refused, AddressRefused) as exc:
                 index = record("refused", error=str(exc))
                 return Fetched(url=url, outcome="failed", error=redact_text(str(exc)), log_index=index)
             except DeadlinePassed:
-                if budget_end is not None and budget_end < deadline and time.monotonic() >= budget_end:
+                if budget_end is not None and time.monotonic() >= budget_end:
                     return deferred("cut short: the source's time budget is used up (http_source_budget)")
                 # Not retried: a server this slow would take as long again.
                 return failed(f"no complete response within {self.settings.http_deadline:g}s (http_deadline)")
@@ -588,11 +592,17 @@ class Fetcher:
         kind: str,
         attempt: int,
         origin_headers: tuple[str, Mapping[str, str]] | None = None,
+        budget_end: float | None = None,
     ) -> _Response:
-        """GET with redirects followed by hand: every hop is checked, logged and counted."""
+        """GET with redirects followed by hand: every hop is checked, logged and counted.
+
+        The request's deadline starts when its first hop gets its turn at the host (waiting behind the
+        host's other requests is not the server's slowness) and covers every hop after it.
+        """
         seen = {url}
         current = url
         hops = 0
+        deadline: float | None = None
         while True:
             if current != url:  # the first URL was checked before robots.txt
                 refusal = _refusal_in(self._addresses, current)
@@ -603,22 +613,18 @@ class Fetcher:
             if origin_headers is not None and _origin(current) == origin_headers[0]:
                 hop_headers.update(origin_headers[1])  # a source's credentials go to its origin only
             with self._gate.slot(_host_key(current)):
+                if deadline is None:
+                    deadline = time.monotonic() + self.settings.http_deadline
+                    deadline = deadline if budget_end is None else min(deadline, budget_end)
                 try:
                     request = self._client.build_request("GET", current, headers=hop_headers)
                 except (httpx.InvalidURL, ValueError) as exc:
                     raise _Permanent(f"cannot request {current}: {exc}") from exc
-                response = self._client.send(request, stream=True)
-                try:
-                    location = response.headers.get("location")
-                    if response.status_code not in _REDIRECTS or not location:
-                        return _Response(
-                            current,
-                            response.status_code,
-                            response.headers,
-                            self._read_body(response, started),
-                        )
-                finally:
-                    response.close()
+                with request_deadline(deadline):
+                    return_or_location = self._send(request, current, started)
+                if isinstance(return_or_location, _Response):
+                    return return_or_location
+                response, location = return_or_location
             try:
                 target, _ = urldefrag(urljoin(current, location.strip()))
             except ValueError as exc:
@@ -641,6 +647,21 @@ class Fetcher:
                 raise _Permanent(f"more than {self.settings.http_max_redirects} redirects (last to {target})")
             seen.add(target)
             current = target
+
+    def _send(
+        self, request: httpx.Request, current: str, started: float
+    ) -> _Response | tuple[httpx.Response, str]:
+        """One hop: the whole response, or (the redirect response, its Location)."""
+        response = self._client.send(request, stream=True)
+        try:
+            location = response.headers.get("location")
+            if response.status_code not in _REDIRECTS or not location:
+                return _Response(
+                    current, response.status_code, response.headers, self._read_body(response, started)
+                )
+            return response, location
+        finally:
+            response.close()
 
     def _read_body(self, response: httpx.Response, started: float) -> bytes:
         """The body up to ``http_max_bytes``; the deadline is kept by the connection's reads."""

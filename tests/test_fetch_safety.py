@@ -275,6 +275,14 @@ def test_a_body_at_one_byte_per_fifth_of_a_second_ends_at_the_deadline(http_serv
     assert (row.outcome, row.error) == ("failed", "no complete response within 1.2s (http_deadline)")
 
 
+def test_waiting_for_a_turn_at_the_host_is_not_charged_to_the_deadline(http_server: FaultServer) -> None:
+    page = http_server.file_reply("pages/titan-map.html", delay=0.4)
+    sources = [Source(f"P{i}", http_server.route(f"/queued{i}.html", page), "page") for i in range(3)]
+    settings = _settings(http_per_host_concurrency=1, http_deadline=0.8)
+    batch = fetch_sources(sources, settings, {}, "r", max_workers=3)
+    assert len(batch.documents) == 3  # the last waited 0.8 s for its turn, then took 0.4 s
+
+
 def test_permanent_errors_are_not_retried_and_408_is(http_server: FaultServer) -> None:
     bad_location = http_server.route("/bad-location", Reply(302, headers={"Location": "http://[::1/feed"}))
     forbidden = http_server.route("/forbidden.xml", Reply(403, b"no"))
