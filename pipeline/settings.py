@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     )
     http_max_entries_per_feed: int = Field(
         100,
-        ge=0,
+        ge=1,
         description="entry pages fetched per feed and run, new ones first, newest first; the rest wait",
     )
     http_retries: int = Field(3, ge=0)
