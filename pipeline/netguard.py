@@ -98,6 +98,17 @@ def _refusal(host: str, ip: IPAddress) -> str:
     )
 
 
+def _host_key(host: str) -> str:
+    """One spelling per host: the URL check sees "bücher.example", httpcore connects to its ASCII
+    form; both must find the same checked answer (a second lookup would be checked too, but is one
+    more chance for a rebinding answer to refuse a good host)."""
+    name = host.strip("[]").rstrip(".").lower()
+    try:
+        return name.encode("idna").decode("ascii")
+    except UnicodeError:
+        return name
+
+
 class AddressBook:
     """Each host resolved once and checked: the addresses a connection may use, or why none may.
 
@@ -114,7 +125,7 @@ class AddressBook:
 
     def lookup(self, host: str, port: int) -> tuple[tuple[str, ...], str | None]:
         """(checked addresses, None) or ((), why the host is refused)."""
-        key = (host.strip("[]").rstrip(".").lower(), port)
+        key = (_host_key(host), port)
         with self._lock:
             known = self._known.get(key)
         if known is None:

@@ -124,6 +124,16 @@ def test_a_host_that_does_not_resolve_is_refused() -> None:
     assert refusal == "refused: nowhere.invalid does not resolve (Name or service not known)"
 
 
+def test_a_host_is_looked_up_once_however_it_is_spelled() -> None:
+    from pipeline.netguard import AddressBook
+
+    dns = _Rebinder(PUBLIC, "127.0.0.1")
+    book = AddressBook(allow_private=False, resolve=dns)
+    for spelling in ("bücher.example", "xn--bcher-kva.example", "BÜCHER.example."):
+        assert book.lookup(spelling, 443) == ((PUBLIC,), None)
+    assert dns.asked == [("xn--bcher-kva.example", 443)]
+
+
 class _Rebinder:
     """A DNS server that answers each lookup of a name with the next address of its list."""
 
