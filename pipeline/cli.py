@@ -269,7 +269,7 @@ def sources(
     settings = _settings(db=db, sources=sources_file)
     from pipeline.sources import SourcesError, load_sources
     from pipeline.store import StoreLockedError, reader
-    from pipeline.store.fetchlog import source_statuses
+    from pipeline.store.fetchlog import entry_counts, source_statuses
 
     try:
         declared = load_sources(settings.sources)
@@ -277,16 +277,29 @@ def sources(
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from exc
     statuses = {}
+    waiting = {}
     if settings.db.exists():
         try:
             with reader(settings.db, retries=settings.lock_retries) as con:
                 statuses = {s.name: s for s in source_statuses(con)}
+                waiting = entry_counts(con)
         except StoreLockedError as exc:
             err.print(f"[yellow]{escape(str(exc))}: showing sources without their status[/yellow]")
         except Exception as exc:  # a store from before fetching existed has no status table yet
             err.print(f"[yellow]no fetch status yet ({escape(str(exc))})[/yellow]")
     table = Table(
-        "name", "kind", "enabled", "url", "last fetched", "status", "new", "unchanged", "failed", "error"
+        "name",
+        "kind",
+        "enabled",
+        "url",
+        "last fetched",
+        "status",
+        "new",
+        "unchanged",
+        "failed",
+        "entries pending",
+        "entries given up",
+        "error",
     )
     for s in declared:
         st = statuses.get(s.name)
@@ -297,12 +310,16 @@ def sources(
                 str(st.new),
                 str(st.unchanged),
                 str(st.failed),
-                st.error or "",
             ]
             if st
-            else ["", "never fetched", "", "", "", ""]
+            else ["", "never fetched", "", "", ""]
         )
-        table.add_row(*map(_cell, (s.name, s.kind, "yes" if s.enabled else "no", s.url, *status_cells)))
+        counts = waiting.get(s.name)
+        entry_cells = [str(counts.pending), str(counts.failed)] if counts else ["", ""]
+        error_cell = [st.error or "" if st else ""]
+        # every cell as plain text: a source's name or error must not be read as Rich markup
+        cells = (s.name, s.kind, "yes" if s.enabled else "no", s.display_url, *status_cells, *entry_cells)
+        table.add_row(*map(_cell, (*cells, *error_cell)))
     console.print(table)
 
 

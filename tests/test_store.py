@@ -453,7 +453,8 @@ def test_migration_003_fills_digest_columns_of_occurrences_stored_before_it() ->
         "INSERT INTO claim_occurrences (claim_id, article_id, doc, start_char, end_char, source, published) "
         "VALUES ('c1', 'a1', 'a.txt', 0, 14, 'Caliber.Az', DATE '2025-05-27')"
     )
-    assert migrate(con) == ["003_occurrence_positions.sql", "004_skipped_inputs.sql", "007_positions.sql"]
+    applied = migrate(con)
+    assert applied[:2] == ["003_occurrence_positions.sql", "004_skipped_inputs.sql"]  # later ones follow
     row = con.execute("SELECT actor, topic, stance, confidence FROM claim_occurrences").fetchone()
     assert row == ("Hamas", "ceasefire-proposal", "accept", 0.8)
     assert [c.claim_id for c in stated_on(con, date(2025, 5, 27), min_confidence=0.5)] == ["c1"]
