@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar, copy_context
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache, partial
 from multiprocessing import forkserver, get_context
@@ -42,7 +42,7 @@ from pipeline.read import iter_folder
 from pipeline.settings import Settings, get_settings
 from pipeline.sources import Source, SourcesError, load_sources
 from pipeline.store import reader, writer
-from pipeline.store.fetchlog import load_http_cache, save_cache_updates, save_fetch_batch
+from pipeline.store.fetchlog import load_entry_states, load_http_cache, save_after_documents, save_fetch_batch
 from pipeline.store.read import days_with_articles
 from pipeline.store.write import (
     finish_run,
@@ -613,7 +613,43 @@ def fetch_task(sources: list[Source], settings: Settings, run_id: str) -> FetchB
     """Every enabled source in one task; the HTTP client retries per URL (a task retry would refetch all)."""
     with writer(str(settings.db), retries=settings.lock_retries) as con:
         cache = load_http_cache(con)
-    return fetch_sources(sources, settings, cache, run_id, max_workers=max(4, settings.workers * 2))
+        entry_states = load_entry_states(con)
+    return fetch_sources(
+        sources, settings, cache, run_id, entry_states=entry_states, max_workers=max(4, settings.workers * 2)
+    )
+
+
+def _source_watchlists(
+    sources: Sequence[Source], default: Path | None
+) -> tuple[dict[Path | None, Watchlist | None], dict[str, str]]:
+    """The watchlist of each enabled source's group, loaded before fetching, and the sources whose own
+    watchlist cannot be loaded (name → why): those fail alone, unfetched, and the other groups go on."""
+    loaded: dict[Path | None, Watchlist | None] = {}
+    broken: dict[Path, str] = {}
+    unusable: dict[str, str] = {}
+    for source in sources:
+        if not source.enabled:
+            continue
+        path = source.watchlist or default
+        if path in loaded:
+            continue
+        if path in broken:
+            unusable[source.name] = broken[path]
+            continue
+        try:
+            loaded[path] = load_watchlist(path) if path else None
+        except Exception as exc:  # missing file, bad TOML: the watchlist loader names the problem
+            if path == default or path is None:
+                raise  # the run's own watchlist: every group needs it, as an ingest does
+            broken[path] = f"watchlist {path} cannot be used: {exc}"
+            unusable[source.name] = broken[path]
+    return loaded, unusable
+
+
+def _unusable_summary(source: Source, why: str) -> SourceSummary:
+    return SourceSummary(
+        name=source.name, kind=source.kind, url=source.display_url, status="failed", failed=1, error=why
+    )
 
 
 def _group_by_watchlist(
@@ -662,13 +698,21 @@ def daily_flow(
             )
         batches: list[tuple[Watchlist | None, Iterable[RawDocument | ReadProblem]]] = []
         fetched: FetchBatch | None = None
-        if any(s.enabled for s in declared):
-            fetched = fetch_task(declared, settings, run_id)
+        watchlists, unusable = _source_watchlists(declared, settings.watchlist)
+        for name, why in unusable.items():
+            logger.error("%s: %s; the source is not fetched this run", name, why)
+        fetchable = [s for s in declared if s.name not in unusable]
+        if any(s.enabled for s in fetchable):
+            fetched = fetch_task(fetchable, settings, run_id)
+        unfetched = tuple(_unusable_summary(s, unusable[s.name]) for s in declared if s.name in unusable)
+        if fetched is not None or unfetched:
+            fetched = fetched or FetchBatch(run_id, (), (), (), ())
+            fetched = replace(fetched, summaries=fetched.summaries + unfetched)
             summaries = fetched.summaries
             with writer(db_path, retries=settings.lock_retries) as con:
                 save_fetch_batch(con, fetched, include_cache=False)
             for path, docs in _group_by_watchlist(fetched.documents, declared, settings.watchlist).items():
-                batches.append((load_watchlist(path) if path else None, docs))
+                batches.append((watchlists[path], docs))
         if settings.inbox is not None:
             default = load_watchlist(settings.watchlist) if settings.watchlist else None
             batches.append((default, iter_folder(settings.inbox, defer_html=True)))
@@ -684,7 +728,7 @@ def daily_flow(
         if fetched is not None:
             # Only now: a crash before the documents were stored refetches them instead of skipping them.
             with writer(db_path, retries=settings.lock_retries) as con:
-                save_cache_updates(con, fetched.cache_updates)
+                save_after_documents(con, fetched)
         days = _digest_days(db_path, totals["days"], all_days=False)
         digests = digest_task(db_path, days, settings, run_id) if days else []
         status = "completed"
@@ -715,6 +759,7 @@ def _source_row(s: SourceSummary) -> dict[str, Any]:
         "new": s.new,
         "unchanged": s.unchanged,
         "failed": s.failed,
+        "deferred": s.deferred,
         "error": s.error,
     }
 

@@ -8,15 +8,17 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from pipeline.settings import Settings, get_settings
 
@@ -52,7 +54,7 @@ def _settings(**overrides: Any) -> Settings:
     try:
         return get_settings(**overrides)
     except Exception as exc:  # pydantic validation: say which setting is wrong
-        err.print(f"[red]bad settings:[/red] {exc}")
+        err.print(f"[red]bad settings:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
 
 
@@ -68,15 +70,19 @@ def _setup_logging(verbose: bool = False) -> None:
     # Problems (a skipped file, a failed source) are warnings and always show; progress needs -v.
     for name in ("pipeline", "flows"):
         logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
+    # The flow logs every skipped input once at the end of the run (the line Prefect's UI shows too) and the
+    # summary lists it: the reader's own warning, as the file is read, would be a second line for each.
+    logging.getLogger("pipeline.read").setLevel(logging.ERROR)
 
 
 def _local_prefect(home: Path | None = None) -> None:
     """Quiet Prefect defaults (no telemetry: there may be no internet). With ``home`` (the demo), local
     mode with a project-local home, so nothing depends on ~/.prefect; otherwise the user's Prefect
-    configuration (a server in their profile, say) stands."""
-    if home is not None and not os.environ.get("PREFECT_API_URL"):
+    configuration (a server in their profile, say) stands. Called before Prefect is first imported."""
+    if not os.environ.get("PREFECT_API_URL"):
+        # empty is unset: Prefect's events worker would take "" for a server's address (see flows/__init__)
         os.environ.pop("PREFECT_API_URL", None)
-        if "PREFECT_HOME" not in os.environ:
+        if home is not None and "PREFECT_HOME" not in os.environ:
             home.mkdir(parents=True, exist_ok=True)
             os.environ["PREFECT_HOME"] = str(home.resolve())
     os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -86,22 +92,33 @@ def _local_prefect(home: Path | None = None) -> None:
 
 
 @contextmanager
-def _read_store(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store opened read-only; a missing or locked file is one clear line and exit code 1."""
+def _read_store(
+    settings: Settings,
+    opener: Callable[..., AbstractContextManager[duckdb.DuckDBPyConnection]] | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store opened read-only (by ``opener``, default ``reader``); a missing or locked file is one
+    clear line and exit code 1."""
     from pipeline.store import StoreLockedError, reader
 
     try:
-        with reader(settings.db, retries=settings.lock_retries) as con:
+        with (opener or reader)(settings.db, retries=settings.lock_retries) as con:
             yield con
     except (FileNotFoundError, StoreLockedError) as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from exc
 
 
+def _cell(value: Any) -> Text:
+    """A table cell shown as it is: article text such as "[/x]" or "[bold]" is not Rich markup."""
+    return Text("" if value is None else str(value))
+
+
 def _print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    table = Table(*columns)
+    table = Table()
+    for column in columns:
+        table.add_column(_cell(column))
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*(_cell(v) for v in row))
     console.print(table)
 
 
@@ -121,7 +138,8 @@ def _print_run(summary: dict[str, Any]) -> None:
         f"{summary['new_claims']} new claims"
     )
     for skipped in summary["skipped"]:
-        console.print(f"  [yellow]skipped[/yellow] {skipped['path']}: {skipped['reason']}")
+        # file names and reasons come from the folder read: shown as they are, never as Rich markup
+        console.print(f"  [yellow]skipped[/yellow] {escape(skipped['path'])}: {escape(skipped['reason'])}")
 
 
 @app.command()
@@ -168,7 +186,7 @@ def ingest(
     """
     _setup_logging(verbose)
     if not path.exists():
-        err.print(f"[red]no such file or folder:[/red] {path}")
+        err.print(f"[red]no such file or folder:[/red] {escape(str(path))}")
         raise typer.Exit(2)
     settings = _settings(db=db, watchlist=watchlist)
     _local_prefect()
@@ -177,7 +195,7 @@ def ingest(
     summary = run_locally(ingest_flow, settings, str(path), settings=settings)
     _print_run(summary)
     for digest in summary["digests"]:
-        console.print(f"digest: {digest}")
+        console.print(f"digest: {escape(str(digest))}")
 
 
 @app.command()
@@ -213,17 +231,11 @@ def run(
     if summary["sources"]:
         table = Table("source", "status", "new", "unchanged", "failed", "error")
         for row in summary["sources"]:
-            table.add_row(
-                row["name"],
-                row["status"],
-                str(row["new"]),
-                str(row["unchanged"]),
-                str(row["failed"]),
-                row["error"] or "",
-            )
+            columns = ("name", "status", "new", "unchanged", "failed", "error")
+            table.add_row(*(_cell(row[column]) for column in columns))
         console.print(table)
     for path in summary["digests"]:
-        console.print(f"digest: {path}")
+        console.print(f"digest: {escape(str(path))}")
 
 
 @app.command()
@@ -257,24 +269,37 @@ def sources(
     settings = _settings(db=db, sources=sources_file)
     from pipeline.sources import SourcesError, load_sources
     from pipeline.store import StoreLockedError, reader
-    from pipeline.store.fetchlog import source_statuses
+    from pipeline.store.fetchlog import entry_counts, source_statuses
 
     try:
         declared = load_sources(settings.sources)
     except SourcesError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from exc
     statuses = {}
+    waiting = {}
     if settings.db.exists():
         try:
             with reader(settings.db, retries=settings.lock_retries) as con:
                 statuses = {s.name: s for s in source_statuses(con)}
+                waiting = entry_counts(con)
         except StoreLockedError as exc:
-            err.print(f"[yellow]{exc}: showing sources without their status[/yellow]")
+            err.print(f"[yellow]{escape(str(exc))}: showing sources without their status[/yellow]")
         except Exception as exc:  # a store from before fetching existed has no status table yet
-            err.print(f"[yellow]no fetch status yet ({exc})[/yellow]")
+            err.print(f"[yellow]no fetch status yet ({escape(str(exc))})[/yellow]")
     table = Table(
-        "name", "kind", "enabled", "url", "last fetched", "status", "new", "unchanged", "failed", "error"
+        "name",
+        "kind",
+        "enabled",
+        "url",
+        "last fetched",
+        "status",
+        "new",
+        "unchanged",
+        "failed",
+        "entries pending",
+        "entries given up",
+        "error",
     )
     for s in declared:
         st = statuses.get(s.name)
@@ -285,12 +310,16 @@ def sources(
                 str(st.new),
                 str(st.unchanged),
                 str(st.failed),
-                st.error or "",
             ]
             if st
-            else ["", "never fetched", "", "", "", ""]
+            else ["", "never fetched", "", "", ""]
         )
-        table.add_row(s.name, s.kind, "yes" if s.enabled else "no", s.url, *status_cells)
+        counts = waiting.get(s.name)
+        entry_cells = [str(counts.pending), str(counts.failed)] if counts else ["", ""]
+        error_cell = [st.error or "" if st else ""]
+        # every cell as plain text: a source's name or error must not be read as Rich markup
+        cells = (s.name, s.kind, "yes" if s.enabled else "no", s.display_url, *status_cells, *entry_cells)
+        table.add_row(*map(_cell, (*cells, *error_cell)))
     console.print(table)
 
 
@@ -316,7 +345,7 @@ def digest(
     try:
         wanted = [date.fromisoformat(day)] if day else None
     except ValueError as exc:
-        err.print(f"[red]--day must be YYYY-MM-DD:[/red] {day}")
+        err.print(f"[red]--day must be YYYY-MM-DD:[/red] {escape(str(day))}")
         raise typer.Exit(2) from exc
     with _read_store(settings) as con:
         days = wanted or days_with_articles(con)
@@ -331,11 +360,17 @@ def digest(
 
 @app.command()
 def sql(
-    statement: Annotated[str, typer.Argument(help="a SQL query (the store is opened read-only)")],
+    statement: Annotated[
+        str, typer.Argument(help="one query: SELECT, WITH, DESCRIBE, SHOW or SUMMARIZE; nothing else runs")
+    ],
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
     db: DbOption = None,
 ) -> None:
-    """Run a read-only SQL query against the store.
+    """Run one read-only SQL query against the store.
+
+    Only the store can be read: one statement of a reading kind (SELECT, WITH, FROM, DESCRIBE, SHOW,
+    SUMMARIZE) on a connection that opens no other file (no ATTACH, COPY, EXPORT, read_csv, INSTALL) and
+    whose settings cannot change. Anything else is refused with exit code 2.
 
     Example: `stancewatch sql "SELECT actor, stance, topic FROM claims LIMIT 5" --format csv`
     """
@@ -345,13 +380,16 @@ def sql(
     settings = _settings(db=db)
     import duckdb
 
-    from pipeline.store.read import run_sql
+    from pipeline.store import QueryRefused, run_sql, sealed_reader
 
     try:
-        with _read_store(settings) as con:
+        with _read_store(settings, sealed_reader) as con:
             columns, rows = run_sql(con, statement)
+    except QueryRefused as exc:
+        err.print(f"[red]refused:[/red] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from exc
     except duckdb.Error as exc:
-        err.print(f"[red]SQL error:[/red] {exc}")
+        err.print(f"[red]SQL error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from exc
     if fmt == "csv":
         buf = io.StringIO()

@@ -5,7 +5,8 @@ metadata; files it does not name are still read, without metadata. The published
 manifest, else the page's own metadata (HTML), else stays None with basis "none": never "today".
 
 Bad input (an empty or binary file, a bad manifest line, a manifest path that is missing or outside the
-folder) gives one warning and one ``ReadProblem``; the rest of the folder is still read.
+folder, a file or manifest whose real path, links followed, is outside the folder) gives one warning and one
+``ReadProblem``; the rest of the folder is still read.
 """
 
 from __future__ import annotations
@@ -88,16 +89,23 @@ def iter_folder(
         return
     if path.is_file():
         root = path.parent
-        manifest, manifest_problems = _read_manifest(root)
+        manifest, manifest_problems, _ = _read_manifest(root)
         yield from manifest_problems
         yield _read_one(
             path, path.name, manifest.get(path.name), html_fallbacks=html_fallbacks, defer_html=defer_html
         )
         return
-    manifest, manifest_problems = _read_manifest(path)
+    manifest, manifest_problems, linked_outside = _read_manifest(path)
     yield from manifest_problems
+    real_root = path.resolve()
     for file in _article_files(path):
         doc = file.relative_to(path).as_posix()
+        if not _resolves_inside(file, real_root):
+            # A link in a drop folder must not carry /etc/passwd (or anyone's file) into the store. A link
+            # its manifest line named was reported with that line: one report per file.
+            if doc not in linked_outside:
+                yield _problem(doc, "a link to a file outside the folder; skipped")
+            continue
         yield _read_one(file, doc, manifest.get(doc), html_fallbacks=html_fallbacks, defer_html=defer_html)
 
 
@@ -112,6 +120,14 @@ def read_file(
 def _problem(path: str, reason: str) -> ReadProblem:
     log.warning("%s: %s", path, reason)
     return ReadProblem(path=path, reason=reason)
+
+
+def _resolves_inside(file: Path, real_root: Path) -> bool:
+    """Whether ``file``, links followed, is under ``real_root`` (an already resolved folder)."""
+    try:
+        return file.resolve().is_relative_to(real_root)
+    except (OSError, RuntimeError):  # a link loop
+        return False
 
 
 def _article_files(root: Path) -> Iterator[Path]:
@@ -135,18 +151,31 @@ def _article_files(root: Path) -> Iterator[Path]:
 # --- manifest -------------------------------------------------------------------------------------------
 
 
-def _read_manifest(root: Path) -> tuple[dict[str, _ManifestEntry], list[ReadProblem]]:
-    """Entries keyed by the file's path relative to ``root`` (posix), and the problems of bad lines."""
+def _read_manifest(root: Path) -> tuple[dict[str, _ManifestEntry], list[ReadProblem], set[str]]:
+    """Entries keyed by the file's path relative to ``root`` (posix), the problems of bad lines, and the
+    names (posix, relative) of the files it names that resolve outside ``root``, already reported."""
     manifest_path = root / MANIFEST_NAME
     entries: dict[str, _ManifestEntry] = {}
     problems: list[ReadProblem] = []
+    linked_outside: set[str] = set()
     if not manifest_path.is_file():
-        return entries, problems
+        return entries, problems, linked_outside
     where = str(manifest_path)
+    if not _resolves_inside(manifest_path, root.resolve()):
+        return (
+            entries,
+            [
+                _problem(
+                    where, "manifest is a link to a file outside the folder; files are read without metadata"
+                )
+            ],
+            linked_outside,
+        )
     try:
         content = manifest_path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return entries, [_problem(where, f"manifest unreadable ({exc}); files are read without metadata")]
+        problem = _problem(where, f"manifest unreadable ({exc}); files are read without metadata")
+        return entries, [problem], linked_outside
     for number, line in enumerate(content.splitlines(), start=1):
         if not line.strip():
             continue
@@ -161,7 +190,7 @@ def _read_manifest(root: Path) -> tuple[dict[str, _ManifestEntry], list[ReadProb
         if not isinstance(record, dict):
             problems.append(_problem(label, "manifest line is not a JSON object"))
             continue
-        entry_or_problem = _manifest_entry(root, label, number, record)
+        entry_or_problem = _manifest_entry(root, label, number, record, linked_outside)
         if isinstance(entry_or_problem, ReadProblem):
             problems.append(entry_or_problem)
             continue
@@ -180,12 +209,14 @@ def _read_manifest(root: Path) -> tuple[dict[str, _ManifestEntry], list[ReadProb
             )
             continue
         entries[relative] = entry
-    return entries, problems
+    return entries, problems, linked_outside
 
 
 def _manifest_entry(
-    root: Path, label: str, number: int, record: dict[str, Any]
+    root: Path, label: str, number: int, record: dict[str, Any], linked_outside: set[str]
 ) -> tuple[str, _ManifestEntry] | ReadProblem:
+    """The entry of one manifest line, or its problem; a name resolving outside ``root`` is added to
+    ``linked_outside``."""
     name = record.get("file")
     if not isinstance(name, str) or not name.strip():
         return _problem(label, 'manifest line has no "file"')
@@ -193,12 +224,9 @@ def _manifest_entry(
     if relative.is_absolute() or ".." in relative.parts or re.match(r"^[A-Za-z]:", name):
         return _problem(label, f"manifest path {name!r} is outside the folder; ignored")
     target = root / relative
-    try:
-        inside = target.resolve().is_relative_to(root.resolve())
-    except OSError:
-        inside = False
-    if not inside:
-        return _problem(label, f"manifest path {name!r} resolves outside the folder; ignored")
+    if not _resolves_inside(target, root.resolve()):
+        linked_outside.add(relative.as_posix())
+        return _problem(label, f"manifest path {name!r} resolves outside the folder (a link); skipped")
     if not target.is_file():
         return _problem(label, f"manifest names {name!r}, which does not exist")
     if target.suffix.lower() not in TEXT_SUFFIXES | HTML_SUFFIXES or any(

@@ -73,6 +73,17 @@ class Settings(BaseSettings):
 
     # HTTP
     http_timeout: float = Field(20.0, gt=0, description="seconds per request phase")
+    http_deadline: float = Field(
+        60.0, gt=0, description="seconds one request may take in all: connect, headers, body, redirects"
+    )
+    http_source_budget: float = Field(
+        600.0, gt=0, description="seconds of fetching per source and run; entries not reached wait for later"
+    )
+    http_max_entries_per_feed: int = Field(
+        100,
+        ge=1,
+        description="entry pages fetched per feed and run, new ones first, newest first; the rest wait",
+    )
     http_retries: int = Field(3, ge=0)
     http_backoff: float = Field(0.5, ge=0, description="base seconds of exponential backoff")
     http_max_bytes: int = Field(5_000_000, gt=0, description="largest body read")
@@ -83,6 +94,12 @@ class Settings(BaseSettings):
     http_user_agent: str = Field("stancewatch/0.1 (+https://github.com/stancewatch/stancewatch)")
     respect_robots: bool = Field(True, description="honour robots.txt for pages")
     min_feed_text_chars: int = Field(400, ge=0, description="entry text long enough to stand in for a page")
+    entry_retry_backoff: float = Field(
+        3600.0, ge=0, description="seconds before a failed feed entry is tried again, doubling each time"
+    )
+    entry_max_attempts: int = Field(
+        6, ge=1, description="tries of a feed entry before it is given up (stancewatch sources lists it)"
+    )
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -15,6 +15,7 @@ import contextlib
 import email.utils
 import hashlib
 import mimetypes
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -34,13 +35,17 @@ _TYPES = {".xml": "application/rss+xml", ".json": "application/feed+json"}
 @dataclass(frozen=True)
 class Reply:
     """One programmed response. ``delay`` waits before the status line; ``stream`` sends the body in
-    chunks without Content-Length (read until the connection closes)."""
+    chunks without Content-Length (read until the connection closes); ``trickle`` sends one byte every
+    ``trickle`` seconds, from the status line on (``trickle_body_only``: the headers at once, then the
+    body byte by byte), until done or the client hangs up."""
 
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     stream: bool = False
+    trickle: float = 0.0
+    trickle_body_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,18 +58,28 @@ class Recorded:
 class FaultServer:
     """A threaded HTTP server on a free loopback port."""
 
-    def __init__(self, root: Path = WEB_FIXTURES) -> None:
+    def __init__(
+        self,
+        root: Path = WEB_FIXTURES,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.root = root
         self._routes: dict[str, list[Reply]] = {}
         self._lock = threading.Lock()
         self.requests: list[Recorded] = []
         self._in_flight = 0
         self.max_in_flight = 0  # most requests handled at once: per-host concurrency tests read it
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
         # Handler threads are joined on stop, so none is left running (or writing) at interpreter exit.
         self._httpd.daemon_threads = False
         self._httpd.block_on_close = True
-        self.base = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        self.port = int(self._httpd.server_address[1])
+        self.base = f"{'https' if tls else 'http'}://{host}:{self.port}"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fault-server", daemon=True
         )
@@ -155,6 +170,9 @@ def _handler_for(server: FaultServer) -> type[BaseHTTPRequestHandler]:
             reply = server._record(self.path, headers) or server._static(self.path, headers)
             if reply.delay:
                 time.sleep(reply.delay)
+            if reply.trickle:
+                self._trickle(reply)
+                return
             try:
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
@@ -171,6 +189,26 @@ def _handler_for(server: FaultServer) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(reply.body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout, size limit): that is what the test is about
+
+        def _trickle(self, reply: Reply) -> None:
+            head = f"HTTP/1.1 {reply.status} OK\r\n".encode("ascii")
+            for name, value in {**reply.headers, "Content-Length": str(len(reply.body))}.items():
+                head += f"{name}: {value}\r\n".encode("latin-1")
+            head += b"\r\n"
+            self.close_connection = True
+            try:
+                if reply.trickle_body_only:
+                    self.wfile.write(head)
+                    self.wfile.flush()
+                    slow = reply.body
+                else:
+                    slow = head + reply.body
+                for byte in slow:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(reply.trickle)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up: its deadline is what the test is about
 
         def log_message(self, format: str, *args: object) -> None:
             pass

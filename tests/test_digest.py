@@ -427,3 +427,31 @@ def test_only_a_runs_last_days_are_published_as_artifacts() -> None:
     assert days_to_publish(days, 1) == [date(2025, 7, 25)]
     assert days_to_publish(days, 0) == []
     assert days_to_publish([], 7) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert(1)</script> and <img src=x onerror=alert(2)>",
+        "[click](javascript:alert(3)) ![](http://tracker.invalid/pixel.gif) <http://x.invalid>",
+        "# not a heading",
+        "1. not a list",
+        "- not a list either",
+        "**not bold** _nor this_ `nor code` ~~nor struck~~ | no cell",
+        "AT&T said &amp; is an entity, &#106; too",
+        "a back\\slash\\ and a trailing one\\",
+        "a line\n<script>x</script>\n# and a heading",
+    ],
+)
+def test_markdown_text_renders_as_exactly_its_text(text: str) -> None:
+    import html as html_module
+
+    from markdown_it import MarkdownIt
+
+    from pipeline.escape import markdown_text
+
+    rendered = MarkdownIt("commonmark").render(markdown_text(text)).strip()
+    assert rendered.startswith("<p>") and rendered.endswith("</p>"), rendered
+    inner = rendered[len("<p>") : -len("</p>")]
+    assert "<" not in inner, rendered
+    assert html_module.unescape(inner) == " ".join(text.split("\n"))

@@ -172,8 +172,8 @@ def test_sql_command_is_read_only(demo_run: dict[str, Any]) -> None:
     out = _cli(settings, "sql", "SELECT count(*) AS n FROM articles", "--format", "csv")
     assert out.splitlines() == ["n", "5"]
     result = CliRunner().invoke(app, ["sql", "DELETE FROM articles", "--db", str(settings.db)])
-    assert result.exit_code == 1
-    assert "read-only" in result.output.lower() or "read only" in result.output.lower()
+    assert result.exit_code == 2
+    assert "refused" in result.output and "DELETE" in result.output
 
 
 def test_digest_without_day_covers_every_day_with_articles(demo_run: dict[str, Any]) -> None:

@@ -121,6 +121,52 @@ def test_bad_input_gives_one_warning_and_one_problem_each(
     )
 
 
+def test_links_to_files_outside_the_folder_are_skipped_once_each(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder, outside = tmp_path / "drop", tmp_path / "outside"
+    folder.mkdir()
+    outside.mkdir()
+    sample_text = (SAMPLE / "000_5e092ed3b157c683.txt").read_text(encoding="utf-8")
+    (folder / "good.txt").write_text(sample_text, encoding="utf-8")
+    (folder / "alias.txt").symlink_to("good.txt")  # a link that stays inside is read
+    (outside / "secret.txt").write_text("Hamas said the secret plan was accepted.\n", encoding="utf-8")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    (folder / "secret.txt").symlink_to(outside / "secret.txt")
+    (folder / "named.txt").symlink_to(outside / "secret.txt")  # also named by the manifest
+    (folder / "sub").mkdir()
+    (folder / "sub" / "deep.md").symlink_to(Path("..") / ".." / "outside" / "secret.txt")
+    manifest = [json.dumps({"file": "named.txt", "source": "Leaked"})]
+    (folder / "articles.jsonl").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+
+    with caplog.at_level(logging.WARNING, logger="pipeline.read"):
+        documents, problems = read_folder(folder)
+
+    assert sorted(d.doc for d in documents) == ["alias.txt", "good.txt"]
+    assert not any("secret plan" in d.text or "root:" in d.text for d in documents)
+    assert [p.path for p in problems] == [
+        f"{folder / 'articles.jsonl'}:1",
+        "passwd.txt",
+        "secret.txt",
+        "sub/deep.md",
+    ]
+    assert all("outside the folder" in p.reason for p in problems)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == len(problems)
+
+
+def test_a_manifest_that_links_outside_the_folder_is_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Qatar said talks would resume.\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere.jsonl"
+    elsewhere.write_text(json.dumps({"file": "good.txt", "source": "Forged"}) + "\n", encoding="utf-8")
+    (folder / "articles.jsonl").symlink_to(elsewhere)
+    documents, problems = read_folder(folder)
+    assert [(d.doc, d.source) for d in documents] == [("good.txt", None)]
+    assert len(problems) == 1 and "manifest is a link to a file outside the folder" in problems[0].reason
+
+
 def test_stream_yields_manifest_problems_first_then_files_in_order(tmp_path: Path) -> None:
     _write_folder(tmp_path)
     items = list(iter_folder(tmp_path))

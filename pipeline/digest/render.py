@@ -8,7 +8,6 @@ never as images.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from pipeline.digest.build import Digest
 from pipeline.digest.rules import Contradiction, Judgement, Position
+from pipeline.escape import markdown_text
 from pipeline.store.digest_sql import ReportedClaim
 
 # How many claims each side of an item shows (the JSON lists them all).
@@ -161,18 +161,12 @@ def left_out_line(d: Digest) -> str:
 
 # ---- escaping --------------------------------------------------------------------------------------
 
+
 # Parentheses are not among them: with both brackets escaped no link or image can open, and dates in titles
 # ("accept (2025-06-01) → consider (2025-07-02)") stay readable where the Markdown is read raw (the CLI).
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|~>])")
-
-
 def md_text(text: str) -> str:
-    """Text from outside (an article, a feed, a watchlist) as inert Markdown: no HTML, no link, no image."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    escaped = _MD_SPECIAL.sub(r"\\\1", escaped.replace("&gt;", "\0")).replace("\0", "&gt;")
-    # An escaped "]" cannot close a link text, but "](" is what link scanners look for: never leave one.
-    escaped = escaped.replace("](", "]\\(")
-    return " ".join(escaped.split())
+    """Text from outside (an article, a feed, a watchlist) as inert Markdown: ``markdown_text``."""
+    return markdown_text(text)
 
 
 def safe_url(url: str | None) -> str | None:

@@ -1,7 +1,8 @@
 """The only code that talks to DuckDB. ``db`` opens and migrates; the other modules read and write."""
 
-from pipeline.store.db import StoreLockedError, migrate, open_db, reader, writer
+from pipeline.store.db import StoreLockedError, migrate, open_db, reader, sealed_reader, writer
 from pipeline.store.read import (
+    QueryRefused,
     actor_aliases,
     actors_for_review,
     days_with_articles,
@@ -22,6 +23,7 @@ from pipeline.store.write import (
 )
 
 __all__ = [
+    "QueryRefused",
     "StoreLockedError",
     "actor_aliases",
     "actors_for_review",
@@ -38,6 +40,7 @@ __all__ = [
     "save_batch",
     "save_digest",
     "save_watchlist",
+    "sealed_reader",
     "start_run",
     "status_counts",
     "stored_digest",

@@ -11,7 +11,7 @@ import logging
 import random
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +23,13 @@ log = logging.getLogger(__name__)
 
 # "Conflicting lock is held in /usr/bin/python3.11 (PID 6131). See also …": the program and its PID.
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<holder>.+?\(PID \d+\))", re.S)
+
+
+# DuckDB 2.0 writes new files in storage version 69 ("v2.0.0"), which no DuckDB before 2.0 opens, and the
+# newest DuckDB shell installable (PyPI's duckdb-cli, 1.5.x) reads versions 64-68 only. A new store is
+# written in the v1.5.0 storage format so that shell (and every 1.5 tool) can open it; DuckDB keeps a
+# file's version on later writes, and a store written before this setting stays in the 2.0 format.
+STORE_STORAGE_VERSION = "v1.5.0"
 
 
 class StoreLockedError(RuntimeError):
@@ -41,9 +48,17 @@ def _holder(exc: Exception) -> str:
 
 
 def open_db(
-    path: str | Path, *, read_only: bool = False, retries: int = 8, base_delay: float = 0.25
+    path: str | Path,
+    *,
+    read_only: bool = False,
+    retries: int = 8,
+    base_delay: float = 0.25,
+    config: Mapping[str, str | bool] | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """Open the store (``:memory:`` works too), retrying while another process holds the lock."""
+    """Open the store (``:memory:`` works too), retrying while another process holds the lock.
+
+    ``config``: DuckDB settings fixed when the connection opens (see ``sealed_reader``). A writable
+    connection creates a missing file in ``STORE_STORAGE_VERSION``."""
     target = str(path)
     if target != ":memory:":
         if read_only and not Path(target).exists():
@@ -51,10 +66,13 @@ def open_db(
                 f"no database at {target}: run `stancewatch ingest` or `stancewatch demo` first"
             )
         Path(target).parent.mkdir(parents=True, exist_ok=True)
+    settings: dict[str, str | bool | int | float | list[str]] = dict(config or {})
+    if not read_only:
+        settings.setdefault("storage_compatibility_version", STORE_STORAGE_VERSION)
     attempt = 0
     while True:
         try:
-            return duckdb.connect(target, read_only=read_only)
+            return duckdb.connect(target, read_only=read_only, config=settings)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
                 raise
@@ -106,8 +124,25 @@ def writer(path: str | Path, *, retries: int = 8) -> Iterator[duckdb.DuckDBPyCon
 
 @contextmanager
 def reader(path: str | Path, *, retries: int = 8) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection (what `stancewatch sql` and digests use)."""
+    """A read-only connection (what digests, exports and the review queue use)."""
     con = open_db(path, read_only=True, retries=retries)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+# A read-only file can still be left: ATTACH another file read-write, COPY … TO or EXPORT a file, read any
+# file with read_csv/read_text/glob, INSTALL or LOAD an extension. Users' SQL gets a connection that
+# touches no file but the store and whose settings no statement can change back (SET, PRAGMA, RESET).
+_SEALED_READ_ONLY: Mapping[str, str | bool] = {"enable_external_access": False, "lock_configuration": True}
+
+
+@contextmanager
+def sealed_reader(path: str | Path, *, retries: int = 8) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the store alone, for users' SQL (`stancewatch sql`): no other file can be
+    attached, read or written, no extension loaded, and the configuration is locked."""
+    con = open_db(path, read_only=True, retries=retries, config=_SEALED_READ_ONLY)
     try:
         yield con
     finally:

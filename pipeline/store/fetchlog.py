@@ -1,4 +1,5 @@
-"""The fetch side of the store: the http cache, the log of every HTTP attempt, each source's status.
+"""The fetch side of the store: the http cache, the log of every HTTP attempt, each source's status,
+each feed entry's state across runs.
 
 Bulk inserts from Arrow tables in one transaction per batch (never ``executemany``).
 """
@@ -13,11 +14,21 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from pipeline.fetch import CacheEntry, FetchBatch, FetchLogEntry, SourceSummary
+from pipeline.fetch import CacheEntry, EntryState, FetchBatch, FetchLogEntry, SourceSummary
 from pipeline.sqlfiles import query
 from pipeline.store.write import insert_rows
 
-__all__ = ["SourceStatus", "load_http_cache", "save_cache_updates", "save_fetch_batch", "source_statuses"]
+__all__ = [
+    "EntryCounts",
+    "SourceStatus",
+    "entry_counts",
+    "load_entry_states",
+    "load_http_cache",
+    "save_after_documents",
+    "save_cache_updates",
+    "save_fetch_batch",
+    "source_statuses",
+]
 
 _CACHE = pa.schema(
     [
@@ -41,6 +52,17 @@ _LOG = pa.schema(
         ("error", pa.string()),
         ("attempt", pa.int32()),
         ("fetched_at", pa.timestamp("us")),
+    ]
+)
+_ENTRIES = pa.schema(
+    [
+        ("doc", pa.string()),
+        ("source", pa.string()),
+        ("status", pa.string()),
+        ("attempts", pa.int32()),
+        ("next_attempt", pa.timestamp("us")),
+        ("error", pa.string()),
+        ("updated_at", pa.timestamp("us")),
     ]
 )
 _STATUS = pa.schema(
@@ -77,9 +99,17 @@ class SourceStatus:
     updated_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class EntryCounts:
+    """A feed's entries waiting for another try (``pending``) and given up (``failed``)."""
+
+    pending: int
+    failed: int
+
+
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ROLLBACK")
-    for name in ("batch_http_cache", "batch_fetch_log", "batch_source_status"):
+    for name in ("batch_http_cache", "batch_fetch_log", "batch_source_status", "batch_feed_entries"):
         con.unregister(name)
 
 
@@ -90,6 +120,28 @@ def load_http_cache(con: duckdb.DuckDBPyConnection) -> dict[str, CacheEntry]:
         url: CacheEntry(url=url, etag=etag, last_modified=modified, body_hash=digest, fetched_at=at)
         for url, etag, modified, digest, at in rows
     }
+
+
+def load_entry_states(con: duckdb.DuckDBPyConnection) -> dict[str, EntryState]:
+    """Document id → the feed entry's state."""
+    rows = con.execute(query("fetch_load_entry_states")).fetchall()
+    return {row[0]: EntryState(*row) for row in rows}
+
+
+def _entry_rows(states: Iterable[EntryState]) -> list[dict[str, Any]]:
+    latest = {s.doc: s for s in states}  # one row per doc, as for the cache
+    return [
+        {
+            "doc": s.doc,
+            "source": s.source,
+            "status": s.status,
+            "attempts": s.attempts,
+            "next_attempt": s.next_attempt,
+            "error": s.error,
+            "updated_at": s.updated_at or datetime.now(UTC).replace(tzinfo=None),
+        }
+        for s in latest.values()
+    ]
 
 
 def _cache_rows(updates: Iterable[CacheEntry]) -> list[dict[str, Any]]:
@@ -157,13 +209,28 @@ def save_cache_updates(con: duckdb.DuckDBPyConnection, updates: Iterable[CacheEn
     return len(rows)
 
 
+def save_after_documents(con: duckdb.DuckDBPyConnection, batch: FetchBatch) -> None:
+    """The cache updates and entry states of a batch whose documents are stored, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        insert_rows(con, "fetch_upsert_cache", "batch_http_cache", _cache_rows(batch.cache_updates), _CACHE)
+        insert_rows(
+            con, "fetch_upsert_entry_states", "batch_feed_entries", _entry_rows(batch.entry_updates), _ENTRIES
+        )
+        con.execute("COMMIT")
+    except Exception:
+        _rollback(con)
+        raise
+
+
 def save_fetch_batch(
     con: duckdb.DuckDBPyConnection, batch: FetchBatch, *, include_cache: bool = True
 ) -> None:
     """Save a batch's log rows and source statuses (and its cache updates) in one transaction.
 
-    Pass ``include_cache=False`` to save the cache later with ``save_cache_updates``, after the batch's
-    documents are stored: a crash in between then refetches them instead of skipping them as unchanged.
+    Pass ``include_cache=False`` to save the cache and entry states later with ``save_after_documents``,
+    after the batch's documents are stored: a crash in between then refetches them instead of skipping
+    them as unchanged.
     """
     now = datetime.now(UTC).replace(tzinfo=None)
     con.execute("BEGIN TRANSACTION")
@@ -180,6 +247,13 @@ def save_fetch_batch(
             insert_rows(
                 con, "fetch_upsert_cache", "batch_http_cache", _cache_rows(batch.cache_updates), _CACHE
             )
+            insert_rows(
+                con,
+                "fetch_upsert_entry_states",
+                "batch_feed_entries",
+                _entry_rows(batch.entry_updates),
+                _ENTRIES,
+            )
         con.execute("COMMIT")
     except Exception:
         _rollback(con)
@@ -189,3 +263,11 @@ def save_fetch_batch(
 def source_statuses(con: duckdb.DuckDBPyConnection) -> list[SourceStatus]:
     """Every source's last run, failing sources first."""
     return [SourceStatus(*row) for row in con.execute(query("fetch_source_status")).fetchall()]
+
+
+def entry_counts(con: duckdb.DuckDBPyConnection) -> dict[str, EntryCounts]:
+    """Feed name → its pending and given-up entries."""
+    return {
+        source: EntryCounts(pending, failed)
+        for source, pending, failed in con.execute(query("fetch_entry_counts")).fetchall()
+    }

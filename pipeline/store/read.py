@@ -57,18 +57,42 @@ def days_with_articles(con: duckdb.DuckDBPyConnection) -> list[date]:
     return [row[0] for row in con.execute(query("read_days_with_articles")).fetchall()]
 
 
+class QueryRefused(ValueError):
+    """A user's SQL that `stancewatch sql` does not run; the message says why, in one line."""
+
+
 def run_sql(
     con: duckdb.DuckDBPyConnection, sql: str, *, max_rows: int | None = None
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run a user's SQL; return (column names, rows). Open ``con`` read-only for users' queries."""
+    """Run exactly one query of a user's; return (column names, rows).
+
+    DuckDB's own parser says how many statements ``sql`` holds and of what kind; only one of the reading
+    kind runs (SELECT, WITH …, FROM …, VALUES, DESCRIBE, SHOW, SUMMARIZE, which DuckDB parses as SELECT).
+    Anything else (ATTACH, USE, COPY, EXPORT, INSTALL, LOAD, SET, PRAGMA, CALL, DDL, DML, a second
+    statement) raises ``QueryRefused`` before it runs. A query can still call functions that read files
+    (read_csv, read_text, glob): open ``con`` with ``sealed_reader``, which refuses them, and they raise
+    ``QueryRefused`` too.
+    """
+    statements = con.extract_statements(sql)
+    if not statements:
+        raise QueryRefused("no SQL statement given")
+    if len(statements) > 1:
+        raise QueryRefused(f"one statement at a time: this is {len(statements)} statements")
+    statement = statements[0]
+    if statement.type != duckdb.StatementType.SELECT:
+        raise QueryRefused(
+            "only queries run here (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE); DuckDB parses this one "
+            f"as {statement.type.name}"
+        )
     cursor = con.cursor()
     try:
-        cursor.execute(sql)
-        if cursor.description is None:  # a statement without a result (SET, PRAGMA …)
-            return [], []
-        columns = [d[0] for d in cursor.description]
+        cursor.execute(statement.query)
+        columns = [d[0] for d in cursor.description or ()]
         rows = cursor.fetchall() if max_rows is None else cursor.fetchmany(max_rows)
         return columns, rows
+    except duckdb.PermissionException as exc:
+        # "Cannot access file "/etc/passwd" - file system operations are disabled by configuration"
+        raise QueryRefused(str(exc).splitlines()[0]) from exc
     finally:
         cursor.close()
 
