@@ -33,5 +33,7 @@ def markdown_text(value: object) -> str:
     text = _ENTITY_START.sub("&amp;", text)
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE_MARKUP.sub(r"\\\1", text)
+    # A "(" right after a bracket is escaped too: no "](" is left for a lenient renderer to take for a link.
+    text = text.replace("\\](", "\\]\\(")
     text = _BLOCK_START.sub(r"\\\1", text)
     return _ORDERED_ITEM_START.sub(r"\1\\\2", text)

@@ -83,8 +83,8 @@ def test_the_payload_reaches_the_digests(hostile_run: dict[str, Any]) -> None:
     # the test means something only if the hostile text made it into evidence, sources and actors
     markdown = (hostile_run["root"] / "digests" / "2025-07-02.md").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
-    assert "\\[click\\](javascript:alert(3))" in markdown
-    assert "!\\[\\](http://tracker.invalid/pixel.gif)" in markdown
+    assert "\\[click\\]\\(javascript:alert(3))" in markdown
+    assert "!\\[\\]\\(http://tracker.invalid/pixel.gif)" in markdown
     assert "Hamas &lt;b onmouseover=alert(4)&gt;" in markdown
     assert f"{IMAGE_TAG}" not in markdown
 
