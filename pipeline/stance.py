@@ -452,6 +452,10 @@ def find_cues(
             )
         elif stance in _FOR_STANCES and entry.form == "verb" and _open_modality(tokens, i, start):
             stance = "consider"  # "could accept", "has yet to endorse": weighing it, not holding it
+        elif entry.stance == "threaten" and entry.form == "verb" and _warns_of_a_risk(tokens, last, stop):
+            stance = "claim"  # "warned it could take two years": a forecast, not the holder's threat
+        elif entry.stance == "consider" and entry.form == "verb" and _judges_as(tokens, last, stop):
+            stance = "claim"  # "Moscow considered the meeting to be an important step": a judgement
         cues.append(
             Cue(i, last, stance, entry.weight, entry.form, entry.phrase, negator is not None, entry.stance)
         )
@@ -545,6 +549,38 @@ def _negated_subject(tokens: Sequence[Token], i: int, start: int) -> str | None:
 _FOR_STANCES = frozenset({"accept", "support", "commit"})
 # Words right before a verb that leave its action open: "could accept", "might back", "has yet to endorse".
 _OPEN_MODALS = frozenset({"could", "may", "might"})
+
+
+# Modals of possibility that make a warning a forecast ("warned it could take two years").
+_POSSIBILITY = frozenset({"could", "would", "may", "might", "can"})
+# Subjects of one's own action: a warning that "we will respond" is a threat, not a forecast.
+_OWN_SUBJECTS = frozenset({"i", "we", "us"})
+
+
+def _warns_of_a_risk(tokens: Sequence[Token], last: int, stop: int) -> bool:
+    """Whether a warning's clause forecasts what could happen rather than announcing the holder's own act:
+    "warn (that) it/the deal/this could …", "warned of consequences" stays a threat only with "we"/"I"."""
+    window = [t.norm for t in tokens[last + 1 : min(stop, last + 7)]]
+    if window[:1] == ["that"]:
+        window = window[1:]
+    for k, word in enumerate(window[:5]):
+        if word in _POSSIBILITY:
+            return not any(w in _OWN_SUBJECTS for w in window[:k])
+        if word in {",", ";", "."}:
+            break
+    return False
+
+
+def _judges_as(tokens: Sequence[Token], last: int, stop: int) -> bool:
+    """Whether "consider" judges something as something ("considered the meeting to be an important step",
+    "considers it a success", "considered as …") rather than weighing whether to do it."""
+    window = [t.norm for t in tokens[last + 1 : min(stop, last + 10)]]
+    for k, word in enumerate(window):
+        if word in {",", ";", ".", "that", "whether", "how", "if"}:
+            return False
+        if word == "as" or (word == "to" and k + 1 < len(window) and window[k + 1] == "be"):
+            return True
+    return False
 
 
 def _open_modality(tokens: Sequence[Token], i: int, start: int) -> bool:

@@ -462,7 +462,7 @@ def test_an_ing_verb_modifying_a_noun_is_no_stance_of_the_speaker(
 
 
 def test_an_object_that_refers_back_takes_the_topic_named_before(watchlist: Watchlist) -> None:
-    text = "Malaysian police discussed the body with the embassy. Later Malaysian police rejected the deal."
+    text = "Malaysian police discussed Kim's body with the embassy. Later Malaysian police rejected the deal."
     claims = [c for c in _claims(text, watchlist) if c.evidence.startswith("Later") and c.stance == "reject"]
     assert claims and claims[0].topic == "body", claims
 
@@ -529,3 +529,20 @@ def test_a_party_alias_that_is_a_person_resolves_as_that_person(tmp_path: Path) 
     assert later is not None and (later.actor, later.speaker) == ("United Kingdom", "David Jones")
     office = resolver.resolve("the Foreign Office", date(2017, 3, 1))
     assert office is not None and office.kind != "person"
+
+
+# ---- warnings, judgements, and generic topic words ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        ("EU negotiators warn it could take two years to settle the divorce terms.", "claim"),  # CNN 2017
+        ("Russia warned that we will respond to any attack.", "threaten"),
+        ("Moscow considered the Astana meeting to be an important step.", "claim"),  # TASS 2017
+        ("Hamas is considering the offer.", "consider"),
+    ],
+)
+def test_forecasts_and_judgements_are_no_threat_or_weighing(sentence: str, stance: str) -> None:
+    cues = find_cues(tokenize(sentence))
+    assert cues and cues[0].stance == stance, cues
