@@ -37,6 +37,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from pipeline import batch as batch_stage
 from pipeline.dedupe import Deduplicator
 from pipeline.digest import build_digest, days_to_publish, digest_to_json, render_html, render_markdown
+from pipeline.errors import DigestWriteError
 from pipeline.fetch import FetchBatch, SourceSummary, fetch_sources
 from pipeline.models import Article, DuplicateLink, ExtractionResult, RawDocument, ReadProblem
 from pipeline.read import iter_folder
@@ -44,7 +45,7 @@ from pipeline.settings import Settings, get_settings
 from pipeline.sources import Source, SourcesError, load_sources
 from pipeline.store import reader, writer
 from pipeline.store.fetchlog import load_http_cache, save_cache_updates, save_fetch_batch
-from pipeline.store.read import actor_aliases, days_with_articles
+from pipeline.store.read import actor_aliases, days_with_articles, stale_days
 from pipeline.store.write import (
     finish_run,
     known_dedupe_state,
@@ -175,25 +176,33 @@ def digest_task(db: str, days: list[date], settings: Settings, run_id: str) -> l
 def write_digests(
     db: str, days: Sequence[date], *, settings: Settings, run_id: str | None
 ) -> list[tuple[date, str, Path]]:
-    """Build each day's digest, write it as Markdown and HTML under digest_dir, store it in DuckDB."""
-    settings.digest_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    with writer(db, retries=settings.lock_retries) as con:
-        aliases = actor_aliases(con)
-        for day in days:
-            digest = build_digest(
-                con,
-                day,
-                min_confidence=settings.min_confidence,
-                aliases=aliases,
-                contradiction_window_days=settings.contradiction_window_days,
-            )
-            markdown, html = render_markdown(digest), render_html(digest)
-            md_path = settings.digest_dir / f"{day.isoformat()}.md"
-            md_path.write_text(markdown, encoding="utf-8")
-            md_path.with_suffix(".html").write_text(html, encoding="utf-8")
-            save_digest(con, day, markdown, html, json.dumps(digest_to_json(digest)), run_id)
-            written.append((day, markdown, md_path))
+    """Build each day's digest, write it as Markdown and HTML in the store's digest folder, store it in
+    DuckDB and clear the day from the stale days (only once its files are written: a day whose files
+    cannot be written stays stale, and the next run writes it)."""
+    folder = settings.digest_folder
+    written: list[tuple[date, str, Path]] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with writer(db, retries=settings.lock_retries) as con:
+            aliases = actor_aliases(con)
+            for day in days:
+                digest = build_digest(
+                    con,
+                    day,
+                    min_confidence=settings.min_confidence,
+                    aliases=aliases,
+                    contradiction_window_days=settings.contradiction_window_days,
+                )
+                markdown, html = render_markdown(digest), render_html(digest)
+                md_path = folder / f"{day.isoformat()}.md"
+                md_path.write_text(markdown, encoding="utf-8")
+                md_path.with_suffix(".html").write_text(html, encoding="utf-8")
+                save_digest(con, day, markdown, html, json.dumps(digest_to_json(digest)), run_id)
+                written.append((day, markdown, md_path))
+    except OSError as exc:
+        if isinstance(exc, DigestWriteError) or exc.filename is None:
+            raise
+        raise DigestWriteError(folder, exc.strerror or str(exc), len(days) - len(written)) from exc
     return written
 
 
@@ -519,16 +528,11 @@ def _ingest_loop(
         finish(*in_flight.popleft())
 
 
-def _digest_days(db: str, changed_days: Iterable[date], all_days: bool) -> list[date]:
-    """Days whose digest must be (re)written: every day with articles from the earliest changed one on."""
-    changed = sorted(changed_days)
-    if not changed and not all_days:
-        return []  # nothing new was stored: no digest changes, and the store need not be opened
-    with reader(db) as con:
-        days = days_with_articles(con)
-    if all_days:
-        return days
-    return [d for d in days if d >= changed[0]]
+def _digest_days(db: str, all_days: bool, lock_retries: int) -> list[date]:
+    """Days whose digest must be (re)written: every stale day (marked by the batches that changed it, in
+    this run or in one that stopped before writing its digests), or every day with articles."""
+    with reader(db, retries=lock_retries) as con:
+        return days_with_articles(con) if all_days else stale_days(con)
 
 
 def _summary(totals: dict[str, Any], digests: Sequence[str]) -> dict[str, Any]:
@@ -618,7 +622,7 @@ def ingest_flow(path: str, settings: Settings | None = None, all_digests: bool =
             run_id=run_id,
             known_raw=known_raw,
         )
-        days = _digest_days(db, totals["days"], all_digests)
+        days = _digest_days(db, all_digests, settings.lock_retries)
         digests = digest_task(db, days, settings, run_id) if days else []
         status = "completed"
     finally:
@@ -704,7 +708,7 @@ def daily_flow(
             # Only now: a crash before the documents were stored refetches them instead of skipping them.
             with writer(db_path, retries=settings.lock_retries) as con:
                 save_cache_updates(con, fetched.cache_updates)
-        days = _digest_days(db_path, totals["days"], all_days=False)
+        days = _digest_days(db_path, False, settings.lock_retries)
         digests = digest_task(db_path, days, settings, run_id) if days else []
         status = "completed"
     finally:

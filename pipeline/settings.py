@@ -23,7 +23,11 @@ class Settings(BaseSettings):
 
     # Store and outputs
     db: Path = Field(Path("data/stancewatch.duckdb"), description="DuckDB file (the store)")
-    digest_dir: Path = Field(Path("data/digests"), description="where daily digests are written")
+    digest_dir: Path | None = Field(
+        None,
+        description="where daily digests are written; none: <store stem>-digests beside the store "
+        "(data/stancewatch-digests)",
+    )
     watchlist: Path | None = Field(
         None, description="watchlist TOML (actors, aliases, topics); none: speakers are discovered"
     )
@@ -77,6 +81,14 @@ class Settings(BaseSettings):
     http_user_agent: str = Field("stancewatch/0.1 (+https://github.com/stancewatch/stancewatch)")
     respect_robots: bool = Field(True, description="honour robots.txt for pages")
     min_feed_text_chars: int = Field(400, ge=0, description="entry text long enough to stand in for a page")
+
+    @property
+    def digest_folder(self) -> Path:
+        """Where this store's digests go: ``digest_dir``, else a folder beside the store named after it,
+        so the digests of two stores (``--db other.duckdb``) never overwrite each other."""
+        if self.digest_dir is not None:
+            return self.digest_dir
+        return self.db.with_name(f"{self.db.stem}-digests")
 
 
 def get_settings(**overrides: object) -> Settings:
