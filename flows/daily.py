@@ -37,7 +37,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from pipeline import batch as batch_stage
 from pipeline.dedupe import Deduplicator
 from pipeline.digest import build_digest, days_to_publish, digest_to_json, render_html, render_markdown
-from pipeline.errors import DigestWriteError
+from pipeline.errors import DigestWriteError, InboxMissingError
 from pipeline.fetch import FetchBatch, SourceSummary, fetch_sources
 from pipeline.models import Article, DuplicateLink, ExtractionResult, RawDocument, ReadProblem
 from pipeline.read import iter_folder
@@ -662,6 +662,8 @@ def daily_flow(
     Parameters override the settings (env / .env); a scheduled run passes none.
     """
     settings = get_settings(db=db, sources=sources, watchlist=watchlist, inbox=inbox)
+    if settings.inbox is not None and not settings.inbox.is_dir():
+        raise InboxMissingError(settings.inbox)  # a scheduled run with a wrong inbox fails, not succeeds
     warm_cpu_pool(settings)  # the workers' imports overlap the fetch
     logger = _logger()
     db_path = str(settings.db)

@@ -200,11 +200,11 @@ def clean_batch(documents: Sequence[RawDocument]) -> tuple[list[Article], list[R
         try:
             article = clean_document(raw)
         except Exception as exc:  # a bad document must not sink its batch
-            log.warning("could not clean %s: %s", raw.doc, exc)
+            log.debug("could not clean %s: %s", raw.doc, exc)  # reported once, with the skipped files
             problems.append(ReadProblem(raw.doc, f"could not clean: {exc}"))
             continue
         if not article.sentences:
-            log.warning("%s: no text left after cleaning; skipped", raw.doc)
+            log.debug("%s: no text left after cleaning; skipped", raw.doc)  # reported with the skipped
             problems.append(ReadProblem(raw.doc, "no text left after cleaning"))
             continue
         articles.append(article)

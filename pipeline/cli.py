@@ -16,14 +16,138 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from pipeline.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     import duckdb
 
+
+# ---- expected errors: one line and an exit code, never a traceback ---------------------------------------
+
+# Exit codes: 1 the run or the command failed on what it met (a locked or damaged store, a dead worker),
+# 2 what it was given is wrong (a watchlist, a sources file, a folder).
+_EXIT_FAILED, _EXIT_USAGE = 1, 2
+
+# Exceptions a command expects, by class name: the mapping below knows them, and Prefect's own log lines
+# about a run that failed with one of them are dropped (the command says it in its one line).
+_EXPECTED_NAMES = (
+    "WatchlistError",
+    "SourcesError",
+    "StoreLockedError",
+    "StoreUnusableError",
+    "DigestWriteError",
+    "InboxMissingError",
+    "BrokenProcessPool",
+    "ConnectError",
+    "ReadError",
+    "RemoteProtocolError",
+)
+
+
+def expected_error(exc: BaseException) -> tuple[str, int] | None:
+    """The one line and exit code for an error a command expects, or None for a bug (its traceback shows).
+
+    The one place that knows them: each command lets them rise, and the command group reports them.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
+    import httpx
+
+    from pipeline.errors import DigestWriteError, InboxMissingError
+    from pipeline.sources import SourcesError
+    from pipeline.store import StoreLockedError, StoreUnusableError
+    from pipeline.watchlist import WatchlistError
+
+    if isinstance(exc, WatchlistError | SourcesError | InboxMissingError):
+        return str(exc), _EXIT_USAGE
+    if isinstance(exc, StoreLockedError | StoreUnusableError | DigestWriteError):
+        return str(exc), _EXIT_FAILED
+    if isinstance(exc, BrokenProcessPool):
+        return (
+            "a worker process died mid-run (killed, or out of memory): the run stopped; the batches stored "
+            "before are kept and their days' digests are written by the next run, which goes on from there",
+            _EXIT_FAILED,
+        )
+    if isinstance(exc, httpx.TransportError):
+        from prefect.settings import PREFECT_API_URL
+
+        api = PREFECT_API_URL.value() or "its local server"
+        return (
+            f"Prefect's API ({api}) stopped answering mid-run ({type(exc).__name__}: {exc}): the run "
+            "stopped; the batches stored before are kept, and the next run goes on from there",
+            _EXIT_FAILED,
+        )
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"cannot use {exc.filename}: {exc.strerror or exc}", _EXIT_FAILED
+    if isinstance(exc, OSError):
+        return str(exc), _EXIT_FAILED
+    return None
+
+
+def _expected_in_chain(exc: BaseException) -> tuple[str, int] | None:
+    """``expected_error`` of the exception or of what caused it (a task's failure re-raised by its flow)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        found = expected_error(current)
+        if found is not None:
+            return found
+        current = current.__cause__ or current.__context__
+    return None
+
+
+class _ReportingGroup(TyperGroup):
+    """The command group that turns an expected error of any command into its one line and exit code."""
+
+    # The context's type is typer's vendored click Context, which typer does not export.
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):  # the command's own exits and usage errors
+            raise
+        except Exception as exc:
+            found = _expected_in_chain(exc)
+            if found is None:
+                raise
+            message, code = found
+            err.print(f"[red]{escape(message)}[/red]", soft_wrap=True)
+            raise typer.Exit(code) from exc
+
+
+class _ExpectedFailureFilter(logging.Filter):
+    """Drops Prefect's error lines (with their tracebacks) about a run failing with an expected error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.ERROR:
+            return True
+        if record.exc_info and record.exc_info[1] is not None and _expected_in_chain(record.exc_info[1]):
+            return False
+        message = record.getMessage()
+        return not any(name in message for name in _EXPECTED_NAMES)
+
+
+@contextmanager
+def _quiet_expected_failures() -> Iterator[None]:
+    """While a command runs a flow: the flow and task engines' logs of an expected failure are left out."""
+    loggers = [logging.getLogger(name) for name in ("prefect.flow_runs", "prefect.task_runs")]
+    quiet = _ExpectedFailureFilter()
+    for logger in loggers:
+        logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(quiet)
+
+
 app = typer.Typer(
+    cls=_ReportingGroup,
     name="stancewatch",
     help="Reads the news and tells you, every day, who changed their position on what.",
     no_args_is_help=True,
@@ -87,15 +211,11 @@ def _local_prefect(home: Path | None = None) -> None:
 
 @contextmanager
 def _read_store(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store opened read-only; a missing or locked file is one clear line and exit code 1."""
-    from pipeline.store import StoreLockedError, reader
+    """The store opened read-only (a missing, locked or damaged file: one line, by the command group)."""
+    from pipeline.store import reader
 
-    try:
-        with reader(settings.db, retries=settings.lock_retries) as con:
-            yield con
-    except (FileNotFoundError, StoreLockedError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
+    with reader(settings.db, retries=settings.lock_retries) as con:
+        yield con
 
 
 def _print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -115,13 +235,28 @@ def _command_name() -> str:
 
 
 def _print_run(summary: dict[str, Any]) -> None:
+    skipped = len(summary["skipped"])
+    # Each skipped file was named once in the run's log, above: here only how many.
+    skipped_text = f", {skipped} skipped (named above)" if skipped else ""
     console.print(
         f"read {summary['read']} documents ({summary['already_stored']} already stored), "
         f"{summary['new_articles']} new articles, {summary['duplicates']} duplicates, "
-        f"{summary['new_claims']} new claims"
+        f"{summary['new_claims']} new claims{skipped_text}"
     )
-    for skipped in summary["skipped"]:
-        console.print(f"  [yellow]skipped[/yellow] {skipped['path']}: {skipped['reason']}")
+    undated = summary.get("undated", 0)
+    if undated:
+        console.print(
+            f"  [yellow]{undated} new article{'s' if undated != 1 else ''} without a date[/yellow]: in no "
+            "day's digest (date them in articles.jsonl, or set STANCEWATCH_DATE_UNDATED_BY_FIRST_SEEN=true)"
+        )
+
+
+def _check_watchlist(settings: Settings) -> None:
+    """Read the watchlist before Prefect starts: a missing or bad one is one line, in a second."""
+    from pipeline.watchlist import load_watchlist
+
+    if settings.watchlist is not None:
+        load_watchlist(settings.watchlist)
 
 
 @app.command()
@@ -139,9 +274,10 @@ def demo(db: DbOption = None, verbose: bool = typer.Option(False, "--verbose", "
     from flows.daily import ingest_flow, run_locally
 
     console.print(f"ingesting the sample corpus {SAMPLE} into {settings.db} (Prefect local mode)…")
-    summary = run_locally(ingest_flow, settings, str(SAMPLE), settings=settings, all_digests=True)
+    with _quiet_expected_failures():
+        summary = run_locally(ingest_flow, settings, str(SAMPLE), settings=settings, all_digests=True)
     _print_run(summary)
-    console.print(f"\n[bold]digests:[/bold] {settings.digest_dir.resolve()}/")
+    console.print(f"\n[bold]digests:[/bold] {settings.digest_folder.resolve()}/")
     for path in summary["digests"]:
         console.print(f"  {path}")
     console.print("\n[bold]try:[/bold]")
@@ -171,10 +307,12 @@ def ingest(
         err.print(f"[red]no such file or folder:[/red] {path}")
         raise typer.Exit(2)
     settings = _settings(db=db, watchlist=watchlist)
+    _check_watchlist(settings)
     _local_prefect()
     from flows.daily import ingest_flow, run_locally
 
-    summary = run_locally(ingest_flow, settings, str(path), settings=settings)
+    with _quiet_expected_failures():
+        summary = run_locally(ingest_flow, settings, str(path), settings=settings)
     _print_run(summary)
     for digest in summary["digests"]:
         console.print(f"digest: {digest}")
@@ -198,17 +336,23 @@ def run(
     """
     _setup_logging(verbose)
     settings = _settings(db=db, watchlist=watchlist, sources=sources, inbox=inbox)
+    _check_watchlist(settings)
+    from pipeline.errors import InboxMissingError
+
+    if settings.inbox is not None and not settings.inbox.is_dir():
+        raise InboxMissingError(settings.inbox)
     _local_prefect()
     from flows.daily import daily_flow, run_locally
 
-    summary = run_locally(
-        daily_flow,
-        settings,
-        db=str(settings.db),
-        sources=str(settings.sources),
-        watchlist=str(settings.watchlist) if settings.watchlist else None,
-        inbox=str(settings.inbox) if settings.inbox else None,
-    )
+    with _quiet_expected_failures():
+        summary = run_locally(
+            daily_flow,
+            settings,
+            db=str(settings.db),
+            sources=str(settings.sources),
+            watchlist=str(settings.watchlist) if settings.watchlist else None,
+            inbox=str(settings.inbox) if settings.inbox else None,
+        )
     _print_run(summary)
     if summary["sources"]:
         table = Table("source", "status", "new", "unchanged", "failed", "error")
@@ -224,6 +368,13 @@ def run(
         console.print(table)
     for path in summary["digests"]:
         console.print(f"digest: {path}")
+    if summary["sources"] and all(row["status"] == "failed" for row in summary["sources"]):
+        err.print(
+            f"[red]every source failed ({len(summary['sources'])}): nothing was fetched; "
+            "see the table above[/red]",
+            soft_wrap=True,
+        )
+        raise typer.Exit(_EXIT_FAILED)
 
 
 @app.command()
@@ -319,7 +470,16 @@ def digest(
         err.print(f"[red]--day must be YYYY-MM-DD:[/red] {day}")
         raise typer.Exit(2) from exc
     with _read_store(settings) as con:
-        days = wanted or days_with_articles(con)
+        with_articles = days_with_articles(con)
+        if wanted and wanted[0] not in with_articles:
+            span = f"{with_articles[0]} … {with_articles[-1]}" if with_articles else "none yet"
+            err.print(
+                f"[red]no articles were published on {wanted[0]}, so it has no digest "
+                f"({len(with_articles)} days have articles: {span})[/red]",
+                soft_wrap=True,
+            )
+            raise typer.Exit(_EXIT_FAILED)
+        days = wanted or with_articles
         aliases = actor_aliases(con)
         digests = [
             build_digest(

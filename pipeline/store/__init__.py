@@ -1,6 +1,6 @@
 """The only code that talks to DuckDB. ``db`` opens and migrates; the other modules read and write."""
 
-from pipeline.store.db import StoreLockedError, migrate, open_db, reader, writer
+from pipeline.store.db import StoreLockedError, StoreUnusableError, migrate, open_db, reader, writer
 from pipeline.store.read import (
     actor_aliases,
     actors_for_review,
@@ -23,6 +23,7 @@ from pipeline.store.write import (
 
 __all__ = [
     "StoreLockedError",
+    "StoreUnusableError",
     "actor_aliases",
     "actors_for_review",
     "days_with_articles",
