@@ -22,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache, partial
 from multiprocessing import forkserver, get_context
 from multiprocessing.context import BaseContext
@@ -93,7 +93,10 @@ class Box(Generic[T]):
 
 @task(name="prepare-batch", cache_policy=NO_CACHE)
 def prepare_task(
-    documents: Box[list[RawDocument]], watchlist: Box[Watchlist | None], html_fallbacks: bool = False
+    documents: Box[list[RawDocument]],
+    watchlist: Box[Watchlist | None],
+    html_fallbacks: bool = False,
+    undated_day: date | None = None,
 ) -> batch_stage.PreparedBatch:
     """Clean a batch and extract its claims: the CPU-bound work.
 
@@ -101,22 +104,29 @@ def prepare_task(
     pool: Prefect's own ProcessPoolTaskRunner measured 6x slower here (each task run re-enters the
     engine in a subprocess), while the flow's pool forks its workers warm from a fork server (``cpu_pool``).
     """
-    return _prepare_here(documents.value, watchlist.value, html_fallbacks)
+    return _prepare_here(documents.value, watchlist.value, html_fallbacks, undated_day)
 
 
 def _prepare_here(
-    documents: list[RawDocument], watchlist: Watchlist | None, html_fallbacks: bool = False
+    documents: list[RawDocument],
+    watchlist: Watchlist | None,
+    html_fallbacks: bool = False,
+    undated_day: date | None = None,
 ) -> batch_stage.PreparedBatch:
     """The body of ``prepare_task``, apart so Dask pickles it by reference: the task's own function is
     pickled by value, and a ContextVar among its globals cannot be pickled."""
     pool = _CPU_POOL.get()
     if pool is None:
-        return batch_stage.prepare_batch(documents, watchlist, html_fallbacks=html_fallbacks)
+        return batch_stage.prepare_batch(
+            documents, watchlist, html_fallbacks=html_fallbacks, undated_day=undated_day
+        )
     # Split across the pool: with few batches (a small run, or a last partial batch) whole batches would
     # leave workers idle. Parts are taken as workers free up, the last ones short: pages differ in cost,
     # and one slow half kept the other worker idle for a tenth of a small run.
     parts = batch_stage.split_guided(documents, _CPU_POOL_SIZE.get())
-    prepare = partial(batch_stage.prepare_batch, watchlist=watchlist, html_fallbacks=html_fallbacks)
+    prepare = partial(
+        batch_stage.prepare_batch, watchlist=watchlist, html_fallbacks=html_fallbacks, undated_day=undated_day
+    )
     futures = [pool.submit(prepare, part) for part in parts]
     return batch_stage.merge_prepared([f.result() for f in futures])
 
@@ -335,6 +345,12 @@ _Prepare = Callable[[list[RawDocument], "Watchlist | None"], _Pending[batch_stag
 _Store = Callable[[_StoreJob], dict[str, int]]
 
 
+def first_seen_day(settings: Settings) -> date | None:
+    """The day an undated article is given (today, UTC: the day this run first sees it), when the settings
+    ask for it (``date_undated_by_first_seen``); otherwise None and it stays undated."""
+    return datetime.now(UTC).date() if settings.date_undated_by_first_seen else None
+
+
 def ingest_documents(
     items: Iterable[RawDocument | ReadProblem],
     *,
@@ -352,8 +368,10 @@ def ingest_documents(
     """
     db = str(settings.db)
 
+    undated_day = first_seen_day(settings)
+
     def prepare(documents: list[RawDocument], wl: Watchlist | None) -> _Pending[batch_stage.PreparedBatch]:
-        return prepare_task.submit(Box(documents), Box(wl), settings.html_fallbacks)
+        return prepare_task.submit(Box(documents), Box(wl), settings.html_fallbacks, undated_day)
 
     def store(job: _StoreJob) -> dict[str, int]:
         return store_task(db, Box(job), run_id, settings.lock_retries)
@@ -374,13 +392,16 @@ def ingest_documents_plain(
     """The same work as ``ingest_documents`` as plain calls, no Prefect task runs (the benchmark's
     measure of Prefect's share). Call it inside ``cpu_pool(settings)`` to use worker processes."""
     db = str(settings.db)
+    undated_day = first_seen_day(settings)
     # Threads in place of the task runner's, running the task's own body (pool split included).
     with ThreadPoolExecutor(_window(settings.workers), thread_name_prefix="stancewatch-prepare") as threads:
 
         def prepare(
             documents: list[RawDocument], wl: Watchlist | None
         ) -> _Pending[batch_stage.PreparedBatch]:
-            return threads.submit(copy_context().run, _prepare_here, documents, wl, settings.html_fallbacks)
+            return threads.submit(
+                copy_context().run, _prepare_here, documents, wl, settings.html_fallbacks, undated_day
+            )
 
         def store(job: _StoreJob) -> dict[str, int]:
             return _write_batch(db, job, run_id, settings.lock_retries)
@@ -474,8 +495,10 @@ def _ingest(
         storing.append(
             (store_thread.submit(copy_context().run, store, job), len(intake.documents), len(job.duplicates))
         )
+        # Stored without a date: in no day's digest (the run's summary says how many).
+        totals["undated"] += sum(1 for a in canonical if a.published is None)
+        totals["undated"] += sum(1 for copy, _ in result.duplicates if copy.published is None)
         known_raw.update(intake.fingerprints.values())
-        totals["days"].update(a.published for a in prepared.articles if a.published)
 
     def prepare_then_seed(
         documents: list[RawDocument], wl: Watchlist | None
@@ -544,6 +567,7 @@ def _summary(totals: dict[str, Any], digests: Sequence[str]) -> dict[str, Any]:
         "duplicates": totals["duplicates"],
         "new_claims": totals["claims"],
         "new_occurrences": totals["occurrences"],
+        "undated": totals["undated"],
         "digests": list(digests),
     }
 
@@ -753,7 +777,7 @@ def _empty_totals() -> dict[str, Any]:
         "duplicates": 0,
         "claims": 0,
         "occurrences": 0,
-        "days": set(),
+        "undated": 0,
     }
 
 

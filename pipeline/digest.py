@@ -98,6 +98,7 @@ class Digest:
     min_confidence: float
     # (actor, topic) → its positions over recent days, oldest first, for each changed pair.
     timelines: Mapping[tuple[str, str], tuple[Position, ...]] = field(default_factory=dict)
+    undated: int = 0  # stored articles without a date, which no day's digest holds
 
 
 # ---- pure logic ------------------------------------------------------------------------------------
@@ -349,6 +350,7 @@ def build_digest(
         no_topic=left["no_topic"],
         min_confidence=min_confidence,
         timelines=timelines,
+        undated=digest_sql.undated_articles(con),
     )
 
 
@@ -417,6 +419,7 @@ def digest_to_json(d: Digest) -> dict[str, Any]:
         "left_out": d.left_out,
         "no_topic": d.no_topic,
         "min_confidence": d.min_confidence,
+        "undated": d.undated,
     }
 
 
@@ -474,6 +477,8 @@ def render_markdown(d: Digest) -> str:
                 f"- {c.actor} on {c.topic}: {same} ({c.after.side}, as on {c.before.day.isoformat()})"
             )
     lines += ["", _left_out_line(d), ""]
+    if d.undated:
+        lines += [_undated_line(d), ""]
     return "\n".join(lines)
 
 
@@ -484,6 +489,14 @@ def _left_out_line(d: Digest) -> str:
     if d.no_topic:
         text += f"; {d.no_topic} without a topic made no position"
     return f"_{text}._"
+
+
+def _undated_line(d: Digest) -> str:
+    many = d.undated != 1
+    return (
+        f"_{d.undated} article{'s' if many else ''} without a date {'are' if many else 'is'} not in any "
+        "day's digest (STANCEWATCH_DATE_UNDATED_BY_FIRST_SEEN dates them by the day first seen)._"
+    )
 
 
 def timeline_svg(points: Sequence[Position], *, width: int = 360, height: int = 96) -> str:
@@ -622,5 +635,7 @@ def render_html(d: Digest) -> str:
             )
         out.append("</ul>")
     out.append(f'<p class="note">{e(_left_out_line(d).strip("_"))}</p>')
+    if d.undated:
+        out.append(f'<p class="note">{e(_undated_line(d).strip("_"))}</p>')
     out.append("</body></html>")
     return "\n".join(out)

@@ -65,6 +65,12 @@ class Settings(BaseSettings):
         "`serve` keeps Prefect's own setting",
     )
 
+    date_undated_by_first_seen: bool = Field(
+        False,
+        description="an article without a date gets the day a run first saw it (published_basis "
+        "first_seen); off: it is stored undated and is in no day's digest",
+    )
+
     # Schedule
     schedule_cron: str = Field("30 5 * * *", description="daily run (cron)")
     timezone: str = Field("UTC", description="time zone of the cron schedule")

@@ -7,6 +7,7 @@ Subprocess runs talk to the session's Prefect test server (the ``prefect_api`` f
 from __future__ import annotations
 
 import datetime
+import html
 import json
 import os
 import random
@@ -140,3 +141,69 @@ def test_an_unwritable_digest_folder_fails_the_run_in_one_line_and_the_next_run_
     stored, digested, stale = _digest_state(db)
     assert digested == set(days) and stale == []
     assert sorted(p.name for p in (tmp_path / "d").glob("*.md")) == [f"{d}.md" for d in days]
+
+
+def test_each_store_keeps_its_own_digest_folder(prefect_harness: None, tmp_path: Path) -> None:
+    from flows.daily import ingest_flow
+    from pipeline.settings import Settings
+
+    assert Settings().digest_folder == Path("data/stancewatch-digests")  # what `make demo` prints
+    first_days = _dated_corpus(tmp_path / "first", 2, datetime.date(2025, 1, 1))
+    second_days = _dated_corpus(tmp_path / "second", 2, datetime.date(2025, 1, 2))  # one day in common
+    first = Settings(db=tmp_path / "demo.duckdb", task_runner="threads")
+    other = Settings(db=tmp_path / "other.duckdb", task_runner="threads")
+
+    ingest_flow(str(tmp_path / "first"), settings=first)
+    written = {p.name: p.read_bytes() for p in (tmp_path / "demo-digests").iterdir()}
+    assert sorted(written) == sorted(f"{d}.{ext}" for d in first_days for ext in ("html", "md"))
+    ingest_flow(str(tmp_path / "second"), settings=other)
+
+    assert {p.name: p.read_bytes() for p in (tmp_path / "demo-digests").iterdir()} == written
+    assert sorted(p.name for p in (tmp_path / "other-digests").glob("*.md")) == [
+        f"{d}.md" for d in second_days
+    ]
+    assert "round 0" not in (tmp_path / "other-digests" / "2025-01-02.md").read_text(encoding="utf-8")
+
+
+def test_undated_articles_are_counted_and_can_be_dated_by_first_seen(
+    prefect_api: str, prefect_harness: None, tmp_path: Path
+) -> None:
+    from flows.daily import ingest_flow
+    from pipeline.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    days = _dated_corpus(corpus, 2)
+    (corpus / "undated.txt").write_text(
+        "Hamas said on Monday that it rejected the ceasefire proposal outright.\n", encoding="utf-8"
+    )
+    (corpus / "bad.txt").write_bytes(bytes(range(256)) * 8)
+    db = tmp_path / "store.duckdb"
+
+    result = stancewatch(["ingest", str(corpus), "--db", str(db)], cli_env(prefect_api), tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "3 new articles" in result.stdout and "1 new article without a date" in result.stdout
+    assert (result.stdout + result.stderr).count("bad.txt") == 1  # the skipped file is named once
+    note = "1 article without a date is not in any day's digest"
+    assert note in (tmp_path / "store-digests" / f"{days[0]}.md").read_text(encoding="utf-8")
+    assert note in html.unescape((tmp_path / "store-digests" / f"{days[0]}.html").read_text(encoding="utf-8"))
+
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "also-undated.txt").write_text(
+        "Israel said on Tuesday that it accepted the ceasefire proposal.\n", encoding="utf-8"
+    )
+    before = datetime.datetime.now(datetime.UTC).date()
+    summary = ingest_flow(
+        str(later), settings=Settings(db=db, task_runner="threads", date_undated_by_first_seen=True)
+    )
+    after = datetime.datetime.now(datetime.UTC).date()
+
+    assert summary["new_articles"] == 1 and summary["undated"] == 0
+    with reader(db) as con:
+        [(published, basis)] = con.execute(
+            "SELECT published, published_basis FROM articles WHERE doc = 'also-undated.txt'"
+        ).fetchall()
+        assert con.execute("SELECT count(*) FROM digests WHERE day = ?", [published]).fetchone() == (1,)
+    assert before <= published <= after and basis == "first_seen"
+    assert note in (tmp_path / "store-digests" / f"{published}.md").read_text(encoding="utf-8")
