@@ -332,6 +332,7 @@ def test_empty_day_is_a_quiet_digest(con: duckdb.DuckDBPyConnection) -> None:
         "left_out": 0,
         "no_topic": 0,
         "min_confidence": None,
+        "undated": 0,
     }
     assert "No position changed sides." in render_markdown(digest)
 

@@ -320,8 +320,12 @@ def save_batch(
             con, "store_insert_alias_candidates", "batch_aliases", alias_rows, _ALIASES
         )
         # In the batch's own transaction: whatever stops the run after this commit, the days it changed
-        # stay marked until their digests are written (``save_digest`` clears them).
-        counts["stale_days"] = insert_rows(con, "store_mark_stale_days", "batch_days", day_rows, _BATCH_DAYS)
+        # stay marked until their digests are written (``save_digest`` clears them). A batch that stored
+        # nothing new (a re-save) changed no digest.
+        changed = counts["articles"] or counts["duplicates"] or counts["claim_occurrences"]
+        counts["stale_days"] = (
+            insert_rows(con, "store_mark_stale_days", "batch_days", day_rows, _BATCH_DAYS) if changed else 0
+        )
         con.execute("COMMIT")
     except Exception as exc:
         _rollback(con)
