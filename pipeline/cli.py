@@ -79,7 +79,7 @@ def expected_error(exc: BaseException) -> tuple[str, int] | None:
         api = PREFECT_API_URL.value() or "its local server"
         return (
             f"Prefect's API ({api}) stopped answering mid-run ({type(exc).__name__}: {exc}): the run "
-            "stopped; the batches stored before are kept, and the next run goes on from there",
+            "stopped; what it stored is kept, and the next run writes the digests it left",
             _EXIT_FAILED,
         )
     if isinstance(exc, OSError) and exc.filename is not None:
@@ -102,6 +102,20 @@ def _expected_in_chain(exc: BaseException) -> tuple[str, int] | None:
     return None
 
 
+def _prefect_api_gone(exc: BaseException) -> bool:
+    """Whether the error (or its cause) is Prefect's API not answering: a connection refused or dropped."""
+    import httpx
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, httpx.TransportError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 class _ReportingGroup(TyperGroup):
     """The command group that turns an expected error of any command into its one line and exit code."""
 
@@ -117,31 +131,68 @@ class _ReportingGroup(TyperGroup):
                 raise
             message, code = found
             err.print(f"[red]{escape(message)}[/red]", soft_wrap=True)
+            if _prefect_api_gone(exc):
+                # At exit Prefect's services would try to deliver every pending event and log line to the
+                # server that is gone, each for seconds (minutes in all): the store is closed, so stop here.
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
             raise typer.Exit(code) from exc
 
 
+# What Prefect logs, again and again, while its API does not answer (the run itself goes on).
+_API_GONE_MESSAGES = ("Unable to connect to", "failed to process item", "connection attempts failed")
+
+
 class _ExpectedFailureFilter(logging.Filter):
-    """Drops Prefect's error lines (with their tracebacks) about a run failing with an expected error."""
+    """Drops Prefect's error lines (with their tracebacks) about a run failing with an expected error, and
+    its repeated complaints that its API does not answer, said once instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.api_gone_said = False
 
     def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING and any(m in message for m in _API_GONE_MESSAGES):
+            if not self.api_gone_said:
+                self.api_gone_said = True
+                err.print(
+                    "[yellow]Prefect's API stopped answering: the run goes on storing its batches and stops "
+                    "with an error once Prefect gives up on it[/yellow]",
+                    soft_wrap=True,
+                )
+            return False
         if record.levelno < logging.ERROR:
             return True
         if record.exc_info and record.exc_info[1] is not None and _expected_in_chain(record.exc_info[1]):
             return False
-        message = record.getMessage()
         return not any(name in message for name in _EXPECTED_NAMES)
 
 
 @contextmanager
 def _quiet_expected_failures() -> Iterator[None]:
-    """While a command runs a flow: the flow and task engines' logs of an expected failure are left out."""
-    loggers = [logging.getLogger(name) for name in ("prefect.flow_runs", "prefect.task_runs")]
+    """While a command runs a flow: the flow and task engines' logs of an expected failure are left out,
+    and so are the lines Prefect repeats while its API is gone (its own notes of that are off too: the
+    command says it in one line)."""
+    loggers = [
+        logging.getLogger(name)
+        for name in (
+            "prefect.flow_runs",
+            "prefect.task_runs",
+            "prefect.events.clients",
+            "prefect._internal.concurrency",
+        )
+    ]
     quiet = _ExpectedFailureFilter()
     for logger in loggers:
         logger.addFilter(quiet)
+    # Prefect's log shipper writes "--- Error logging to API ---" to stderr unless this is off.
+    raise_exceptions, logging.raiseExceptions = logging.raiseExceptions, False
     try:
         yield
     finally:
+        logging.raiseExceptions = raise_exceptions
         for logger in loggers:
             logger.removeFilter(quiet)
 

@@ -143,3 +143,39 @@ def test_the_command_needs_no_prefect_for_a_bad_watchlist(tmp_path: Path) -> Non
     assert result.returncode == 2 and "no such watchlist file" in one_error_line(result)
     assert not (tmp_path / "prefect-home").exists() or not any((tmp_path / "prefect-home").iterdir())
     shutil.rmtree(tmp_path / "prefect-home", ignore_errors=True)
+
+
+def test_prefects_local_server_dying_mid_run_is_said_in_one_line(
+    tmp_path: Path, session_processes: list[subprocess.Popen[str]]
+) -> None:
+    corpus = tmp_path / "corpus"
+    _dated_corpus(corpus, 30)
+    env = cli_env(batch_size="1")  # Prefect's local mode: the run starts its own server, a child process
+    env.pop("PREFECT_API_URL", None)
+    env["PREFECT_LOGGING_LEVEL"] = "INFO"  # for the "batch:" line
+    env["PREFECT_CLIENT_MAX_RETRIES"] = "1"  # Prefect's default (5, with backoff) takes ~2 minutes to give up
+    proc = subprocess.Popen(
+        [str(STANCEWATCH), "ingest", str(corpus), "--db", str(tmp_path / "s.duckdb")],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    session_processes.append(proc)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "batch: 1 documents" in line:
+            [server] = [
+                c for c in _children(proc.pid) if b"uvicorn" in Path(f"/proc/{c}/cmdline").read_bytes()
+            ]
+            os.kill(server, signal.SIGKILL)
+            break
+    out, errors = proc.communicate(timeout=150)
+
+    assert proc.returncode == 1
+    assert "Traceback" not in out + errors
+    said = [line for line in errors.splitlines() if line.strip() and not line.startswith(("INFO", " "))]
+    assert len(said) <= 2, said  # a note when Prefect first fails to reach it, then the run's end
+    assert "Prefect's API" in said[-1] and "stopped answering mid-run" in said[-1]
