@@ -29,11 +29,16 @@ def test_bad_inputs_are_one_line_each(tmp_path: Path) -> None:
     env = cli_env()
     binary = tmp_path / "binary.toml"
     binary.write_bytes(bytes(range(256)) * 4)
+    invalid = tmp_path / "invalid.toml"
+    invalid.write_text(
+        "[[actors]]\nname = 'Hamas'\nkind = 'group'\nparty = 'Hamas'\nrank = 1\n", encoding="utf-8"
+    )
     garbage = tmp_path / "garbage.duckdb"
     garbage.write_bytes(os.urandom(4096))
     cases = [
         (["ingest", str(SAMPLE), "--watchlist", "missing.toml"], 2, "missing.toml: no such watchlist file"),
         (["ingest", str(SAMPLE), "--watchlist", str(binary)], 2, "not a text file (TOML must be UTF-8)"),
+        (["ingest", str(SAMPLE), "--watchlist", str(invalid)], 2, "rank"),
         (["run", "--inbox", str(tmp_path / "no-inbox")], 2, "is not a folder"),
         (["sql", "SELECT 1", "--db", str(garbage)], 1, "cannot be opened as a DuckDB store"),
         (["claims", "export", "--db", str(garbage)], 1, "cannot be opened as a DuckDB store"),
