@@ -367,7 +367,6 @@ def ingest_documents(
     starts the run; it gains every batch this call stores, so the calls of one run share it.
     """
     db = str(settings.db)
-
     undated_day = first_seen_day(settings)
 
     def prepare(documents: list[RawDocument], wl: Watchlist | None) -> _Pending[batch_stage.PreparedBatch]:

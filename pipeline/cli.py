@@ -56,8 +56,6 @@ def expected_error(exc: BaseException) -> tuple[str, int] | None:
     """
     from concurrent.futures.process import BrokenProcessPool
 
-    import httpx
-
     from pipeline.errors import DigestWriteError, InboxMissingError
     from pipeline.sources import SourcesError
     from pipeline.store import StoreLockedError, StoreUnusableError
@@ -73,7 +71,7 @@ def expected_error(exc: BaseException) -> tuple[str, int] | None:
             "before are kept and their days' digests are written by the next run, which goes on from there",
             _EXIT_FAILED,
         )
-    if isinstance(exc, httpx.TransportError):
+    if _is_prefect_api_error(exc):
         from prefect.settings import PREFECT_API_URL
 
         api = PREFECT_API_URL.value() or "its local server"
@@ -102,14 +100,30 @@ def _expected_in_chain(exc: BaseException) -> tuple[str, int] | None:
     return None
 
 
-def _prefect_api_gone(exc: BaseException) -> bool:
-    """Whether the error (or its cause) is Prefect's API not answering: a connection refused or dropped."""
+def _is_prefect_api_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a request to Prefect's API that got no answer (refused, dropped): not one of the
+    fetcher's, which never leave their source's summary anyway."""
     import httpx
 
+    if not isinstance(exc, httpx.TransportError):
+        return False
+    from prefect.settings import PREFECT_API_URL
+
+    try:
+        url = str(exc.request.url)
+    except RuntimeError:  # an error raised without its request
+        return False
+    api = PREFECT_API_URL.value()
+    # The local server's address is unknown once its run has ended; its routes all start with /api/.
+    return url.startswith(api) if api else "/api/" in url
+
+
+def _prefect_api_gone(exc: BaseException) -> bool:
+    """Whether the error, or what caused it, is Prefect's API not answering."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
-        if isinstance(current, httpx.TransportError):
+        if _is_prefect_api_error(current):
             return True
         seen.add(id(current))
         current = current.__cause__ or current.__context__
