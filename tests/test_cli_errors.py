@@ -158,7 +158,8 @@ def test_prefects_local_server_dying_mid_run_is_said_in_one_line(
     env = cli_env(batch_size="1")  # Prefect's local mode: the run starts its own server, a child process
     env.pop("PREFECT_API_URL", None)
     env["PREFECT_LOGGING_LEVEL"] = "INFO"  # for the "batch:" line
-    env["PREFECT_CLIENT_MAX_RETRIES"] = "1"  # Prefect's default (5, with backoff) takes ~2 minutes to give up
+    # Prefect's default client retries (5, with backoff) take over two minutes to give up on the API.
+    env["PREFECT_CLIENT_MAX_RETRIES"] = "1"
     proc = subprocess.Popen(
         [str(STANCEWATCH), "ingest", str(corpus), "--db", str(tmp_path / "s.duckdb")],
         env=env,
