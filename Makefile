@@ -33,4 +33,4 @@ bench-extraction: $(STAMP)
 	$(BIN)/python bench/extraction.py
 
 clean:
-	rm -rf $(VENV) data/stancewatch.duckdb data/digests
+	rm -rf $(VENV) data/stancewatch.duckdb data/stancewatch-digests data/digests

@@ -21,7 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar, copy_context
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache, partial
 from multiprocessing import forkserver, get_context
 from multiprocessing.context import BaseContext
@@ -36,6 +36,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from pipeline import batch as batch_stage
 from pipeline.dedupe import Deduplicator
 from pipeline.digest import days_to_publish, publish
+from pipeline.errors import InboxMissingError
 from pipeline.fetch import FetchBatch, SourceSummary, fetch_sources
 from pipeline.models import Article, DuplicateLink, ExtractionResult, RawDocument, ReadProblem
 from pipeline.read import iter_folder
@@ -43,7 +44,7 @@ from pipeline.settings import Settings, get_settings
 from pipeline.sources import Source, SourcesError, load_sources
 from pipeline.store import reader, writer
 from pipeline.store.fetchlog import load_entry_states, load_http_cache, save_after_documents, save_fetch_batch
-from pipeline.store.read import days_with_articles
+from pipeline.store.read import days_with_articles, stale_days
 from pipeline.store.write import (
     finish_run,
     known_dedupe_state,
@@ -90,7 +91,10 @@ class Box(Generic[T]):
 
 @task(name="prepare-batch", cache_policy=NO_CACHE)
 def prepare_task(
-    documents: Box[list[RawDocument]], watchlist: Box[Watchlist | None], html_fallbacks: bool = False
+    documents: Box[list[RawDocument]],
+    watchlist: Box[Watchlist | None],
+    html_fallbacks: bool = False,
+    undated_day: date | None = None,
 ) -> batch_stage.PreparedBatch:
     """Clean a batch and extract its claims: the CPU-bound work.
 
@@ -98,22 +102,29 @@ def prepare_task(
     pool: Prefect's own ProcessPoolTaskRunner measured 6x slower here (each task run re-enters the
     engine in a subprocess), while the flow's pool forks its workers warm from a fork server (``cpu_pool``).
     """
-    return _prepare_here(documents.value, watchlist.value, html_fallbacks)
+    return _prepare_here(documents.value, watchlist.value, html_fallbacks, undated_day)
 
 
 def _prepare_here(
-    documents: list[RawDocument], watchlist: Watchlist | None, html_fallbacks: bool = False
+    documents: list[RawDocument],
+    watchlist: Watchlist | None,
+    html_fallbacks: bool = False,
+    undated_day: date | None = None,
 ) -> batch_stage.PreparedBatch:
     """The body of ``prepare_task``, apart so Dask pickles it by reference: the task's own function is
     pickled by value, and a ContextVar among its globals cannot be pickled."""
     pool = _CPU_POOL.get()
     if pool is None:
-        return batch_stage.prepare_batch(documents, watchlist, html_fallbacks=html_fallbacks)
+        return batch_stage.prepare_batch(
+            documents, watchlist, html_fallbacks=html_fallbacks, undated_day=undated_day
+        )
     # Split across the pool: with few batches (a small run, or a last partial batch) whole batches would
     # leave workers idle. Parts are taken as workers free up, the last ones short: pages differ in cost,
     # and one slow half kept the other worker idle for a tenth of a small run.
     parts = batch_stage.split_guided(documents, _CPU_POOL_SIZE.get())
-    prepare = partial(batch_stage.prepare_batch, watchlist=watchlist, html_fallbacks=html_fallbacks)
+    prepare = partial(
+        batch_stage.prepare_batch, watchlist=watchlist, html_fallbacks=html_fallbacks, undated_day=undated_day
+    )
     futures = [pool.submit(prepare, part) for part in parts]
     return batch_stage.merge_prepared([f.result() for f in futures])
 
@@ -173,7 +184,9 @@ def digest_task(db: str, days: list[date], settings: Settings, run_id: str) -> l
 def write_digests(
     db: str, days: Sequence[date], *, settings: Settings, run_id: str | None
 ) -> list[tuple[date, str, Path]]:
-    """Build each day's digest, write it as Markdown and HTML under digest_dir, store it in DuckDB."""
+    """Build each day's digest, write it as Markdown and HTML in the store's digest folder, store it in
+    DuckDB and clear the day from the stale days (only once its files are written: a day whose files
+    cannot be written stays stale, and the next run writes it)."""
     with writer(db, retries=settings.lock_retries) as con:
         return publish.write_digests(con, days, settings=settings, run_id=run_id)
 
@@ -307,6 +320,12 @@ _Prepare = Callable[[list[RawDocument], "Watchlist | None"], _Pending[batch_stag
 _Store = Callable[[_StoreJob], dict[str, int]]
 
 
+def first_seen_day(settings: Settings) -> date | None:
+    """The day an undated article is given (today, UTC: the day this run first sees it), when the settings
+    ask for it (``date_undated_by_first_seen``); otherwise None and it stays undated."""
+    return datetime.now(UTC).date() if settings.date_undated_by_first_seen else None
+
+
 def ingest_documents(
     items: Iterable[RawDocument | ReadProblem],
     *,
@@ -323,9 +342,10 @@ def ingest_documents(
     starts the run; it gains every batch this call stores, so the calls of one run share it.
     """
     db = str(settings.db)
+    undated_day = first_seen_day(settings)
 
     def prepare(documents: list[RawDocument], wl: Watchlist | None) -> _Pending[batch_stage.PreparedBatch]:
-        return prepare_task.submit(Box(documents), Box(wl), settings.html_fallbacks)
+        return prepare_task.submit(Box(documents), Box(wl), settings.html_fallbacks, undated_day)
 
     def store(job: _StoreJob) -> dict[str, int]:
         return store_task(db, Box(job), run_id, settings.lock_retries)
@@ -346,13 +366,16 @@ def ingest_documents_plain(
     """The same work as ``ingest_documents`` as plain calls, no Prefect task runs (the benchmark's
     measure of Prefect's share). Call it inside ``cpu_pool(settings)`` to use worker processes."""
     db = str(settings.db)
+    undated_day = first_seen_day(settings)
     # Threads in place of the task runner's, running the task's own body (pool split included).
     with ThreadPoolExecutor(_window(settings.workers), thread_name_prefix="stancewatch-prepare") as threads:
 
         def prepare(
             documents: list[RawDocument], wl: Watchlist | None
         ) -> _Pending[batch_stage.PreparedBatch]:
-            return threads.submit(copy_context().run, _prepare_here, documents, wl, settings.html_fallbacks)
+            return threads.submit(
+                copy_context().run, _prepare_here, documents, wl, settings.html_fallbacks, undated_day
+            )
 
         def store(job: _StoreJob) -> dict[str, int]:
             return _write_batch(db, job, run_id, settings.lock_retries)
@@ -446,8 +469,10 @@ def _ingest(
         storing.append(
             (store_thread.submit(copy_context().run, store, job), len(intake.documents), len(job.duplicates))
         )
+        # Stored without a date: in no day's digest (the run's summary says how many).
+        totals["undated"] += sum(1 for a in canonical if a.published is None)
+        totals["undated"] += sum(1 for copy, _ in result.duplicates if copy.published is None)
         known_raw.update(intake.fingerprints.values())
-        totals["days"].update(a.published for a in prepared.articles if a.published)
 
     def prepare_then_seed(
         documents: list[RawDocument], wl: Watchlist | None
@@ -500,16 +525,11 @@ def _ingest_loop(
         finish(*in_flight.popleft())
 
 
-def _digest_days(db: str, changed_days: Iterable[date], all_days: bool) -> list[date]:
-    """Days whose digest must be (re)written: every day with articles from the earliest changed one on."""
-    changed = sorted(changed_days)
-    if not changed and not all_days:
-        return []  # nothing new was stored: no digest changes, and the store need not be opened
-    with reader(db) as con:
-        days = days_with_articles(con)
-    if all_days:
-        return days
-    return [d for d in days if d >= changed[0]]
+def _digest_days(db: str, all_days: bool, lock_retries: int) -> list[date]:
+    """Days whose digest must be (re)written: every stale day (marked by the batches that changed it, in
+    this run or in one that stopped before writing its digests), or every day with articles."""
+    with reader(db, retries=lock_retries) as con:
+        return days_with_articles(con) if all_days else stale_days(con)
 
 
 def _summary(totals: dict[str, Any], digests: Sequence[str]) -> dict[str, Any]:
@@ -521,6 +541,7 @@ def _summary(totals: dict[str, Any], digests: Sequence[str]) -> dict[str, Any]:
         "duplicates": totals["duplicates"],
         "new_claims": totals["claims"],
         "new_occurrences": totals["occurrences"],
+        "undated": totals["undated"],
         "digests": list(digests),
     }
 
@@ -599,7 +620,7 @@ def ingest_flow(path: str, settings: Settings | None = None, all_digests: bool =
             run_id=run_id,
             known_raw=known_raw,
         )
-        days = _digest_days(db, totals["days"], all_digests)
+        days = _digest_days(db, all_digests, settings.lock_retries)
         digests = digest_task(db, days, settings, run_id) if days else []
         status = "completed"
     finally:
@@ -675,6 +696,8 @@ def daily_flow(
     Parameters override the settings (env / .env); a scheduled run passes none.
     """
     settings = get_settings(db=db, sources=sources, watchlist=watchlist, inbox=inbox)
+    if settings.inbox is not None and not settings.inbox.is_dir():
+        raise InboxMissingError(settings.inbox)  # a scheduled run with a wrong inbox fails, not succeeds
     warm_cpu_pool(settings)  # the workers' imports overlap the fetch
     logger = _logger()
     db_path = str(settings.db)
@@ -729,7 +752,7 @@ def daily_flow(
             # Only now: a crash before the documents were stored refetches them instead of skipping them.
             with writer(db_path, retries=settings.lock_retries) as con:
                 save_after_documents(con, fetched)
-        days = _digest_days(db_path, totals["days"], all_days=False)
+        days = _digest_days(db_path, False, settings.lock_retries)
         digests = digest_task(db_path, days, settings, run_id) if days else []
         status = "completed"
     finally:
@@ -773,7 +796,7 @@ def _empty_totals() -> dict[str, Any]:
         "duplicates": 0,
         "claims": 0,
         "occurrences": 0,
-        "days": set(),
+        "undated": 0,
     }
 
 

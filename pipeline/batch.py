@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import TypeVar
 
 import numpy as np
@@ -99,9 +100,11 @@ def prepare_batch(
     num_perm: int = DEFAULT_NUM_PERM,
     *,
     html_fallbacks: bool = False,
+    undated_day: date | None = None,
 ) -> PreparedBatch:
     """Extract pending pages (``html_fallbacks``: with trafilatura's fallback extractors), clean, sign
-    for deduplication and extract claims."""
+    for deduplication and extract claims. With ``undated_day``, a document that has no date once its page
+    is extracted gets that day (basis ``first_seen``) before its claims are dated from it."""
     ready: list[RawDocument] = []
     problems: list[ReadProblem] = []
     as_read: dict[str, str] = {}  # doc → fingerprint of the page as read, for pages extracted here
@@ -112,7 +115,7 @@ def prepare_batch(
             continue
         if finished is not raw:
             as_read[raw.doc] = raw_fingerprint(raw)
-        ready.append(finished)
+        ready.append(date_undated(finished, undated_day))
     articles, clean_problems = clean_batch(ready)
     # A re-run recognises an input by what was read (the HTML), not by what was extracted from it.
     articles = [replace(a, raw_hash=as_read[a.doc]) if a.doc in as_read else a for a in articles]
@@ -192,6 +195,13 @@ def split_guided(items: Sequence[T], workers: int) -> list[list[T]]:
     return runs
 
 
+def date_undated(raw: RawDocument, day: date | None) -> RawDocument:
+    """``raw`` dated ``day`` with basis ``first_seen`` when it has no date of its own (and a day is given)."""
+    if raw.published is not None or day is None:
+        return raw
+    return replace(raw, published=day, published_basis="first_seen")
+
+
 def clean_batch(documents: Sequence[RawDocument]) -> tuple[list[Article], list[ReadProblem]]:
     """Clean every document; one that fails to clean is reported, the rest go on."""
     articles: list[Article] = []
@@ -200,11 +210,11 @@ def clean_batch(documents: Sequence[RawDocument]) -> tuple[list[Article], list[R
         try:
             article = clean_document(raw)
         except Exception as exc:  # a bad document must not sink its batch
-            log.warning("could not clean %s: %s", raw.doc, exc)
+            log.debug("could not clean %s: %s", raw.doc, exc)  # reported once, with the skipped files
             problems.append(ReadProblem(raw.doc, f"could not clean: {exc}"))
             continue
         if not article.sentences:
-            log.warning("%s: no text left after cleaning; skipped", raw.doc)
+            log.debug("%s: no text left after cleaning; skipped", raw.doc)  # reported with the skipped
             problems.append(ReadProblem(raw.doc, "no text left after cleaning"))
             continue
         articles.append(article)

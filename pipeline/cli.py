@@ -19,13 +19,201 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from pipeline.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     import duckdb
 
+
+# ---- expected errors: one line and an exit code, never a traceback ---------------------------------------
+
+# Exit codes: 1 the run or the command failed on what it met (a locked or damaged store, a dead worker),
+# 2 what it was given is wrong (a watchlist, a sources file, a folder).
+_EXIT_FAILED, _EXIT_USAGE = 1, 2
+
+# Exceptions a command expects, by class name: the mapping below knows them, and Prefect's own log lines
+# about a run that failed with one of them are dropped (the command says it in its one line).
+_EXPECTED_NAMES = (
+    "WatchlistError",
+    "SourcesError",
+    "StoreLockedError",
+    "StoreUnusableError",
+    "DigestWriteError",
+    "InboxMissingError",
+    "BrokenProcessPool",
+    "ConnectError",
+    "ReadError",
+    "RemoteProtocolError",
+)
+
+
+def expected_error(exc: BaseException) -> tuple[str, int] | None:
+    """The one line and exit code for an error a command expects, or None for a bug (its traceback shows).
+
+    The one place that knows them: each command lets them rise, and the command group reports them.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
+    from pipeline.errors import DigestWriteError, InboxMissingError
+    from pipeline.sources import SourcesError
+    from pipeline.store import StoreLockedError, StoreUnusableError
+    from pipeline.watchlist import WatchlistError
+
+    if isinstance(exc, WatchlistError | SourcesError | InboxMissingError):
+        return str(exc), _EXIT_USAGE
+    if isinstance(exc, StoreLockedError | StoreUnusableError | DigestWriteError):
+        return str(exc), _EXIT_FAILED
+    if isinstance(exc, BrokenProcessPool):
+        return (
+            "a worker process died mid-run (killed, or out of memory): the run stopped; the batches stored "
+            "before are kept and their days' digests are written by the next run, which goes on from there",
+            _EXIT_FAILED,
+        )
+    if _is_prefect_api_error(exc):
+        from prefect.settings import PREFECT_API_URL
+
+        api = PREFECT_API_URL.value() or "its local server"
+        return (
+            f"Prefect's API ({api}) stopped answering mid-run ({type(exc).__name__}: {exc}): the run "
+            "stopped; what it stored is kept, and the next run writes the digests it left",
+            _EXIT_FAILED,
+        )
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"cannot use {exc.filename}: {exc.strerror or exc}", _EXIT_FAILED
+    if isinstance(exc, OSError):
+        return str(exc), _EXIT_FAILED
+    return None
+
+
+def _expected_in_chain(exc: BaseException) -> tuple[str, int] | None:
+    """``expected_error`` of the exception or of what caused it (a task's failure re-raised by its flow)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        found = expected_error(current)
+        if found is not None:
+            return found
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _is_prefect_api_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a request to Prefect's API that got no answer (refused, dropped): not one of the
+    fetcher's, which never leave their source's summary anyway."""
+    import httpx
+
+    if not isinstance(exc, httpx.TransportError):
+        return False
+    from prefect.settings import PREFECT_API_URL
+
+    try:
+        url = str(exc.request.url)
+    except RuntimeError:  # an error raised without its request
+        return False
+    api = PREFECT_API_URL.value()
+    # The local server's address is unknown once its run has ended; its routes all start with /api/.
+    return url.startswith(api) if api else "/api/" in url
+
+
+def _prefect_api_gone(exc: BaseException) -> bool:
+    """Whether the error, or what caused it, is Prefect's API not answering."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if _is_prefect_api_error(current):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+class _ReportingGroup(TyperGroup):
+    """The command group that turns an expected error of any command into its one line and exit code."""
+
+    # The context's type is typer's vendored click Context, which typer does not export.
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):  # the command's own exits and usage errors
+            raise
+        except Exception as exc:
+            found = _expected_in_chain(exc)
+            if found is None:
+                raise
+            message, code = found
+            err.print(f"[red]{escape(message)}[/red]", soft_wrap=True)
+            if _prefect_api_gone(exc):
+                # At exit Prefect's services would try to deliver every pending event and log line to the
+                # server that is gone, each for seconds (minutes in all): the store is closed, so stop here.
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+            raise typer.Exit(code) from exc
+
+
+# What Prefect logs, again and again, while its API does not answer (the run itself goes on).
+_API_GONE_MESSAGES = ("Unable to connect to", "failed to process item", "connection attempts failed")
+
+
+class _ExpectedFailureFilter(logging.Filter):
+    """Drops Prefect's error lines (with their tracebacks) about a run failing with an expected error, and
+    its repeated complaints that its API does not answer, said once instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.api_gone_said = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING and any(m in message for m in _API_GONE_MESSAGES):
+            if not self.api_gone_said:
+                self.api_gone_said = True
+                err.print(
+                    "[yellow]Prefect's API stopped answering: the run goes on storing its batches and stops "
+                    "with an error once Prefect gives up on it[/yellow]",
+                    soft_wrap=True,
+                )
+            return False
+        if record.levelno < logging.ERROR:
+            return True
+        if record.exc_info and record.exc_info[1] is not None and _expected_in_chain(record.exc_info[1]):
+            return False
+        return not any(name in message for name in _EXPECTED_NAMES)
+
+
+@contextmanager
+def _quiet_expected_failures() -> Iterator[None]:
+    """While a command runs a flow: the flow and task engines' logs of an expected failure are left out,
+    and so are the lines Prefect repeats while its API is gone (its own notes of that are off too: the
+    command says it in one line)."""
+    loggers = [
+        logging.getLogger(name)
+        for name in (
+            "prefect.flow_runs",
+            "prefect.task_runs",
+            "prefect.events.clients",
+            "prefect._internal.concurrency",
+        )
+    ]
+    quiet = _ExpectedFailureFilter()
+    for logger in loggers:
+        logger.addFilter(quiet)
+    # Prefect's log shipper writes "--- Error logging to API ---" to stderr unless this is off.
+    raise_exceptions, logging.raiseExceptions = logging.raiseExceptions, False
+    try:
+        yield
+    finally:
+        logging.raiseExceptions = raise_exceptions
+        for logger in loggers:
+            logger.removeFilter(quiet)
+
+
 app = typer.Typer(
+    cls=_ReportingGroup,
     name="stancewatch",
     help="Reads the news and tells you, every day, who changed their position on what.",
     no_args_is_help=True,
@@ -96,16 +284,12 @@ def _read_store(
     settings: Settings,
     opener: Callable[..., AbstractContextManager[duckdb.DuckDBPyConnection]] | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store opened read-only (by ``opener``, default ``reader``); a missing or locked file is one
-    clear line and exit code 1."""
-    from pipeline.store import StoreLockedError, reader
+    """The store opened read-only by ``opener`` (default ``reader``; ``sql`` seals it); a missing, locked
+    or damaged file is one line, by the command group."""
+    from pipeline.store import reader
 
-    try:
-        with (opener or reader)(settings.db, retries=settings.lock_retries) as con:
-            yield con
-    except (FileNotFoundError, StoreLockedError) as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(1) from exc
+    with (opener or reader)(settings.db, retries=settings.lock_retries) as con:
+        yield con
 
 
 def _cell(value: Any) -> Text:
@@ -132,14 +316,28 @@ def _command_name() -> str:
 
 
 def _print_run(summary: dict[str, Any]) -> None:
+    skipped = len(summary["skipped"])
+    # Each skipped file was named once in the run's log, above: here only how many.
+    skipped_text = f", {skipped} skipped (named above)" if skipped else ""
     console.print(
         f"read {summary['read']} documents ({summary['already_stored']} already stored), "
         f"{summary['new_articles']} new articles, {summary['duplicates']} duplicates, "
-        f"{summary['new_claims']} new claims"
+        f"{summary['new_claims']} new claims{skipped_text}"
     )
-    for skipped in summary["skipped"]:
-        # file names and reasons come from the folder read: shown as they are, never as Rich markup
-        console.print(f"  [yellow]skipped[/yellow] {escape(skipped['path'])}: {escape(skipped['reason'])}")
+    undated = summary.get("undated", 0)
+    if undated:
+        console.print(
+            f"  [yellow]{undated} new article{'s' if undated != 1 else ''} without a date[/yellow]: in no "
+            "day's digest (date them in articles.jsonl, or set STANCEWATCH_DATE_UNDATED_BY_FIRST_SEEN=true)"
+        )
+
+
+def _check_watchlist(settings: Settings) -> None:
+    """Read the watchlist before Prefect starts: a missing or bad one is one line, in a second."""
+    from pipeline.watchlist import load_watchlist
+
+    if settings.watchlist is not None:
+        load_watchlist(settings.watchlist)
 
 
 @app.command()
@@ -157,9 +355,10 @@ def demo(db: DbOption = None, verbose: bool = typer.Option(False, "--verbose", "
     from flows.daily import ingest_flow, run_locally
 
     console.print(f"ingesting the sample corpus {SAMPLE} into {settings.db} (Prefect local mode)…")
-    summary = run_locally(ingest_flow, settings, str(SAMPLE), settings=settings, all_digests=True)
+    with _quiet_expected_failures():
+        summary = run_locally(ingest_flow, settings, str(SAMPLE), settings=settings, all_digests=True)
     _print_run(summary)
-    console.print(f"\n[bold]digests:[/bold] {settings.digest_dir.resolve()}/")
+    console.print(f"\n[bold]digests:[/bold] {settings.digest_folder.resolve()}/")
     for path in summary["digests"]:
         console.print(f"  {path}")
     console.print("\n[bold]try:[/bold]")
@@ -189,10 +388,12 @@ def ingest(
         err.print(f"[red]no such file or folder:[/red] {escape(str(path))}")
         raise typer.Exit(2)
     settings = _settings(db=db, watchlist=watchlist)
+    _check_watchlist(settings)
     _local_prefect()
     from flows.daily import ingest_flow, run_locally
 
-    summary = run_locally(ingest_flow, settings, str(path), settings=settings)
+    with _quiet_expected_failures():
+        summary = run_locally(ingest_flow, settings, str(path), settings=settings)
     _print_run(summary)
     for digest in summary["digests"]:
         console.print(f"digest: {escape(str(digest))}")
@@ -216,17 +417,23 @@ def run(
     """
     _setup_logging(verbose)
     settings = _settings(db=db, watchlist=watchlist, sources=sources, inbox=inbox)
+    _check_watchlist(settings)
+    from pipeline.errors import InboxMissingError
+
+    if settings.inbox is not None and not settings.inbox.is_dir():
+        raise InboxMissingError(settings.inbox)
     _local_prefect()
     from flows.daily import daily_flow, run_locally
 
-    summary = run_locally(
-        daily_flow,
-        settings,
-        db=str(settings.db),
-        sources=str(settings.sources),
-        watchlist=str(settings.watchlist) if settings.watchlist else None,
-        inbox=str(settings.inbox) if settings.inbox else None,
-    )
+    with _quiet_expected_failures():
+        summary = run_locally(
+            daily_flow,
+            settings,
+            db=str(settings.db),
+            sources=str(settings.sources),
+            watchlist=str(settings.watchlist) if settings.watchlist else None,
+            inbox=str(settings.inbox) if settings.inbox else None,
+        )
     _print_run(summary)
     if summary["sources"]:
         table = Table("source", "status", "new", "unchanged", "failed", "error")
@@ -236,6 +443,13 @@ def run(
         console.print(table)
     for path in summary["digests"]:
         console.print(f"digest: {escape(str(path))}")
+    if summary["sources"] and all(row["status"] == "failed" for row in summary["sources"]):
+        err.print(
+            f"[red]every source failed ({len(summary['sources'])}): nothing was fetched; "
+            "see the table above[/red]",
+            soft_wrap=True,
+        )
+        raise typer.Exit(_EXIT_FAILED)
 
 
 @app.command()
@@ -348,7 +562,16 @@ def digest(
         err.print(f"[red]--day must be YYYY-MM-DD:[/red] {escape(str(day))}")
         raise typer.Exit(2) from exc
     with _read_store(settings) as con:
-        days = wanted or days_with_articles(con)
+        with_articles = days_with_articles(con)
+        if wanted and wanted[0] not in with_articles:
+            span = f"{with_articles[0]} … {with_articles[-1]}" if with_articles else "none yet"
+            err.print(
+                f"[red]no articles were published on {wanted[0]}, so it has no digest "
+                f"({len(with_articles)} days have articles: {span})[/red]",
+                soft_wrap=True,
+            )
+            raise typer.Exit(_EXIT_FAILED)
+        days = wanted or with_articles
         aliases = actor_aliases(con)
         digests = [build_digest(con, d, aliases=aliases, **digest_options(settings)) for d in days]
     if fmt == "json":

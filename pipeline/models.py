@@ -87,7 +87,7 @@ SIDE: dict[str, str] = {
     "threaten": "against",
 }
 
-DateBasis = Literal["manifest", "metadata", "feed", "text", "none"]
+DateBasis = Literal["manifest", "metadata", "feed", "text", "first_seen", "none"]
 Origin = Literal["file", "web", "feed"]
 
 

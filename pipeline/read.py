@@ -118,7 +118,8 @@ def read_file(
 
 
 def _problem(path: str, reason: str) -> ReadProblem:
-    log.warning("%s: %s", path, reason)
+    # Debug only: the caller reports each problem once (the flow logs every skipped file as its run ends).
+    log.debug("%s: %s", path, reason)
     return ReadProblem(path=path, reason=reason)
 
 

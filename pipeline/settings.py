@@ -23,7 +23,11 @@ class Settings(BaseSettings):
 
     # Store and outputs
     db: Path = Field(Path("data/stancewatch.duckdb"), description="DuckDB file (the store)")
-    digest_dir: Path = Field(Path("data/digests"), description="where daily digests are written")
+    digest_dir: Path | None = Field(
+        None,
+        description="where daily digests are written; none: <store stem>-digests beside the store "
+        "(data/stancewatch-digests)",
+    )
     watchlist: Path | None = Field(
         None, description="watchlist TOML (actors, aliases, topics); none: speakers are discovered"
     )
@@ -67,6 +71,12 @@ class Settings(BaseSettings):
         "`serve` keeps Prefect's own setting",
     )
 
+    date_undated_by_first_seen: bool = Field(
+        False,
+        description="an article without a date gets the day a run first saw it (published_basis "
+        "first_seen); off: it is stored undated and is in no day's digest",
+    )
+
     # Schedule
     schedule_cron: str = Field("30 5 * * *", description="daily run (cron)")
     timezone: str = Field("UTC", description="time zone of the cron schedule")
@@ -100,6 +110,14 @@ class Settings(BaseSettings):
     entry_max_attempts: int = Field(
         6, ge=1, description="tries of a feed entry before it is given up (stancewatch sources lists it)"
     )
+
+    @property
+    def digest_folder(self) -> Path:
+        """Where this store's digests go: ``digest_dir``, else a folder beside the store named after it,
+        so the digests of two stores (``--db other.duckdb``) never overwrite each other."""
+        if self.digest_dir is not None:
+            return self.digest_dir
+        return self.db.with_name(f"{self.db.stem}-digests")
 
 
 def get_settings(**overrides: object) -> Settings:

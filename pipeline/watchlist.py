@@ -120,6 +120,10 @@ def load_watchlist(path: str | Path) -> Watchlist:
         raise WatchlistError(f"{path}: no such watchlist file") from None
     except tomllib.TOMLDecodeError as error:
         raise WatchlistError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise WatchlistError(f"{path}: not a text file (TOML must be UTF-8)") from None
+    except OSError as error:  # a folder, no permission
+        raise WatchlistError(f"{path}: cannot read the watchlist ({error.strerror or error})") from None
     return parse_watchlist(data, source=str(path))
 
 

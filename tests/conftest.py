@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -57,6 +59,29 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=90), flow_run_heartbeats(False):
         yield
+
+
+@pytest.fixture
+def prefect_api(prefect_harness: None) -> str:
+    """The session's Prefect test server's API, for runs in subprocesses (``PREFECT_API_URL``): each then
+    costs its imports (~3 s), not the start of a local server of its own (~10 s)."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    assert url, "the Prefect test harness gave no API URL"
+    return str(url)
+
+
+@pytest.fixture
+def session_processes() -> Iterator[list[subprocess.Popen[str]]]:
+    """Processes a test starts in their own session (``start_new_session=True``): whatever is left of
+    each (its workers, its fork server) is killed by its process group id."""
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for proc in started:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
 
 
 def fresh_interpreter(code: str) -> str:

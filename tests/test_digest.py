@@ -365,6 +365,7 @@ def test_empty_day_is_a_quiet_digest(con: duckdb.DuckDBPyConnection) -> None:
         "unclear": 0,
         "min_confidence": None,
         "window_days": 90,
+        "undated": 0,
     }
     assert "No position changed sides." in render_markdown(digest)
 

@@ -66,7 +66,7 @@ def _write_folder(root: Path) -> None:
     (root / "articles.jsonl").write_text("\n".join(manifest), encoding="utf-8")
 
 
-def test_bad_input_gives_one_warning_and_one_problem_each(
+def test_bad_input_gives_one_problem_each_and_no_warning_of_its_own(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     _write_folder(tmp_path)
@@ -93,13 +93,9 @@ def test_bad_input_gives_one_warning_and_one_problem_each(
     assert "not a .txt, .md or .html article" in reasons["articles.jsonl:9"]
     assert reasons["binary.txt"].startswith("binary file")
     assert reasons["empty.txt"] == "empty file"
-    # One warning line per problem, each naming what went wrong where.
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == len(problems)
-    assert all(
-        p.path in r.getMessage() and p.reason in r.getMessage()
-        for p, r in zip(problems, warnings, strict=True)
-    )
+    # Reading reports nothing itself: whoever reads reports each problem once (the flow logs every
+    # skipped file as its run ends), or a skipped file was named three times.
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
 
     by_doc = {d.doc: d for d in documents}
     assert by_doc["latin1.txt"].text.startswith("Café owners in Gaza City said…\nHamas says it is ready")
@@ -210,7 +206,7 @@ def test_missing_path_is_a_problem(tmp_path: Path, caplog: pytest.LogCaptureFixt
         items = list(iter_folder(tmp_path / "nope"))
     assert len(items) == 1 and isinstance(items[0], ReadProblem)
     assert "no such file" in items[0].reason
-    assert len(caplog.records) == 1
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []  # the caller reports it
 
 
 def test_html_without_article_text_is_a_problem(tmp_path: Path) -> None:

@@ -508,3 +508,75 @@ def test_copy_without_an_outlet_adds_no_independent_source(con: duckdb.DuckDBPyC
     claims = stated_on(con, date(2025, 6, 1), min_confidence=0.0)
     assert {c.n_sources for c in claims} == {1}
     assert {len(c.docs) for c in claims} == {2}
+
+
+# ---- stale days and crashed runs ---------------------------------------------------------------------
+
+
+def test_a_stored_batch_marks_its_days_and_later_ones_stale_until_their_digests_are_saved(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    from pipeline.store.read import stale_days
+
+    batches = scenario_batches(load_scenario())
+    for articles, copies, extraction in batches:
+        save_batch(con, articles=articles, duplicates=copies, extraction=extraction, run_id="r1")
+    every_day = days_with_articles(con)
+    assert stale_days(con) == every_day
+    for day in every_day:
+        save_digest(con, day, "# digest", None, {"day": str(day)}, "r1")
+    assert stale_days(con) == []
+
+    # A re-save stores nothing new and so changes no digest; a batch of an early day changes every later
+    # day's digest too (positions are compared with the previous day's).
+    articles, copies, extraction = batches[0]
+    save_batch(con, articles=articles, duplicates=copies, extraction=extraction, run_id="r2")
+    assert stale_days(con) == []
+    early = make_article("early.txt", "AFP", every_day[0], ["Hamas said it accepts the proposal."])
+    save_batch(con, articles=[early], duplicates=[], extraction=ExtractionResult((), ()), run_id="r3")
+    assert stale_days(con) == every_day
+
+
+def test_migration_006_marks_the_days_an_older_store_has_no_digest_of(con: duckdb.DuckDBPyConnection) -> None:
+    from pipeline.sqlfiles import migrations
+    from pipeline.store.read import stale_days
+
+    store_scenario(con)
+    days = days_with_articles(con)
+    save_digest(con, days[0], "# digest", None, {}, None)
+    con.execute("DROP TABLE stale_days")
+    con.execute("DELETE FROM schema_migrations WHERE version = 6")
+    assert "006_stale_days.sql" in [name for _, name, _ in migrations()]
+    assert migrate(con) == ["006_stale_days.sql"]
+    assert stale_days(con) == days[1:]
+
+
+def test_a_run_whose_process_is_gone_is_closed_as_crashed(con: duckdb.DuckDBPyConnection) -> None:
+    import subprocess
+    import sys
+
+    from pipeline.store.write import close_crashed_runs
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        dead_run, live_run, own_run = (
+            start_run(con, "ingest"),
+            start_run(con, "ingest"),
+            start_run(con, "ingest"),
+        )
+        con.execute("UPDATE runs SET pid = ? WHERE run_id = ?", [int(gone.stdout), dead_run])
+        con.execute("UPDATE runs SET pid = ? WHERE run_id = ?", [alive.pid, live_run])
+
+        assert close_crashed_runs(con) == [dead_run]
+        next_run = start_run(con, "daily")  # closes none: the others' processes live
+    finally:
+        alive.kill()
+        alive.wait()
+    statuses = dict(con.execute("SELECT run_id, status FROM runs").fetchall())
+    assert statuses == {dead_run: "crashed", live_run: "running", own_run: "running", next_run: "running"}
+    assert con.execute(
+        "SELECT finished_at IS NOT NULL FROM runs WHERE run_id = ?", [dead_run]
+    ).fetchone() == (True,)

@@ -44,6 +44,7 @@ class Digest:
     said_earlier: int = 0  # claims published on the day that the text dates to an earlier day
     rejected: int = 0  # claims published on the day a user rejected
     unclear: int = 0  # pairs whose claims today point to a new side on too little to show
+    undated: int = 0  # stored articles without a date, which no day's digest holds
     # (actor, topic) → its positions over the window, oldest first, for each changed pair.
     timelines: Mapping[tuple[str, str], tuple[Position, ...]] = field(default_factory=dict)
 
@@ -143,6 +144,7 @@ def build_digest(
         changed=tuple(changed),
         disputed=tuple(disputed),
         unclear=unclear,
+        undated=digest_sql.undated_articles(con),
         contradictions=tuple(contradictions),
         new=tuple(new),
         unchanged=tuple(unchanged),

@@ -17,6 +17,7 @@ import duckdb
 from pipeline.digest.build import Digest, build_digest, digest_options
 from pipeline.digest.render import digest_to_json, render_html, render_markdown
 from pipeline.digest.rules import Judgement
+from pipeline.errors import DigestWriteError
 from pipeline.settings import Settings
 from pipeline.store.read import actor_aliases, claim_digest_days
 from pipeline.store.write import save_digest, save_review
@@ -25,19 +26,26 @@ from pipeline.store.write import save_digest, save_review
 def write_digests(
     con: duckdb.DuckDBPyConnection, days: Sequence[date], *, settings: Settings, run_id: str | None
 ) -> list[tuple[date, str, Path]]:
-    """Build each day's digest, write it as Markdown and HTML under digest_dir, store it; return
-    (day, Markdown, path of the .md) for each."""
-    settings.digest_dir.mkdir(parents=True, exist_ok=True)
+    """Build each day's digest, write it as Markdown and HTML in the store's digest folder, store it (which
+    clears the day from the stale days, once its files are written); return (day, Markdown, path of the
+    .md) for each. A folder that cannot be written raises ``DigestWriteError`` naming the days left."""
+    folder = settings.digest_folder
     aliases = actor_aliases(con)
-    written = []
-    for day in days:
-        digest = build_digest(con, day, aliases=aliases, **digest_options(settings))
-        markdown, html = render_markdown(digest), render_html(digest)
-        md_path = settings.digest_dir / f"{day.isoformat()}.md"
-        md_path.write_text(markdown, encoding="utf-8")
-        md_path.with_suffix(".html").write_text(html, encoding="utf-8")
-        save_digest(con, day, markdown, html, json.dumps(digest_to_json(digest)), run_id)
-        written.append((day, markdown, md_path))
+    written: list[tuple[date, str, Path]] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for day in days:
+            digest = build_digest(con, day, aliases=aliases, **digest_options(settings))
+            markdown, html = render_markdown(digest), render_html(digest)
+            md_path = folder / f"{day.isoformat()}.md"
+            md_path.write_text(markdown, encoding="utf-8")
+            md_path.with_suffix(".html").write_text(html, encoding="utf-8")
+            save_digest(con, day, markdown, html, json.dumps(digest_to_json(digest)), run_id)
+            written.append((day, markdown, md_path))
+    except OSError as exc:
+        if isinstance(exc, DigestWriteError) or exc.filename is None:
+            raise
+        raise DigestWriteError(folder, exc.strerror or str(exc), len(days) - len(written)) from exc
     return written
 
 

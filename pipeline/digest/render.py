@@ -159,6 +159,14 @@ def left_out_line(d: Digest) -> str:
     return text + "."
 
 
+def undated_line(d: Digest) -> str:
+    many = d.undated != 1
+    return (
+        f"{d.undated} article{'s' if many else ''} without a date {'are' if many else 'is'} not in any "
+        "day's digest (STANCEWATCH_DATE_UNDATED_BY_FIRST_SEEN dates them by the day first seen)."
+    )
+
+
 # ---- escaping --------------------------------------------------------------------------------------
 
 
@@ -232,6 +240,8 @@ def render_markdown(d: Digest) -> str:
                 out.append(f"  - _why: {md_text(item.note)}_")
         out.append("")
     out += [f"_{md_text(left_out_line(d))}_", ""]
+    if d.undated:
+        out += [f"_{md_text(undated_line(d))}_", ""]
     return "\n".join(out)
 
 
@@ -344,6 +354,8 @@ def render_html(d: Digest) -> str:
                 out.append(f'<p class="note">why: {e(item.note)}</p>')
             out.append("</div>")
     out.append(f'<p class="note">{e(left_out_line(d))}</p>')
+    if d.undated:
+        out.append(f'<p class="note">{e(undated_line(d))}</p>')
     out.append("</body></html>")
     return "\n".join(out)
 
@@ -458,6 +470,7 @@ def digest_to_json(d: Digest) -> dict[str, Any]:
         "said_earlier": d.said_earlier,
         "rejected": d.rejected,
         "unclear": d.unclear,
+        "undated": d.undated,
         "min_confidence": d.min_confidence,
         "window_days": d.window_days,
     }

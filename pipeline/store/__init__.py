@@ -1,6 +1,14 @@
 """The only code that talks to DuckDB. ``db`` opens and migrates; the other modules read and write."""
 
-from pipeline.store.db import StoreLockedError, migrate, open_db, reader, sealed_reader, writer
+from pipeline.store.db import (
+    StoreLockedError,
+    StoreUnusableError,
+    migrate,
+    open_db,
+    reader,
+    sealed_reader,
+    writer,
+)
 from pipeline.store.read import (
     QueryRefused,
     actor_aliases,
@@ -25,6 +33,7 @@ from pipeline.store.write import (
 __all__ = [
     "QueryRefused",
     "StoreLockedError",
+    "StoreUnusableError",
     "actor_aliases",
     "actors_for_review",
     "days_with_articles",

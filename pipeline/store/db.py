@@ -36,6 +36,10 @@ class StoreLockedError(RuntimeError):
     """Another process holds the DuckDB file; the message names it."""
 
 
+class StoreUnusableError(RuntimeError):
+    """The file is not a DuckDB database this DuckDB can open (garbage, a truncated copy, a newer format)."""
+
+
 def _is_lock_error(exc: Exception) -> bool:
     return "lock" in str(exc).lower() and (
         "conflicting" in str(exc).lower() or "could not set" in str(exc).lower()
@@ -73,9 +77,10 @@ def open_db(
     while True:
         try:
             return duckdb.connect(target, read_only=read_only, config=settings)
-        except duckdb.IOException as exc:
+        except duckdb.Error as exc:
             if not _is_lock_error(exc):
-                raise
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise StoreUnusableError(f"{target} cannot be opened as a DuckDB store: {reason}") from exc
             if attempt >= retries:
                 raise StoreLockedError(
                     f"{target} is locked by {_holder(exc)}; close that session (DuckDB allows one writer) "

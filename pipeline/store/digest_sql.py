@@ -206,3 +206,9 @@ def first_seen(
     for kind, name in con.execute(query("digest_first_seen"), params).fetchall():
         (new_actors if kind == "actor" else new_topics).append(name)
     return new_actors, new_topics
+
+
+def undated_articles(con: duckdb.DuckDBPyConnection) -> int:
+    """Stored articles and copies without a date, which are in no day's digest."""
+    row = con.execute(query("digest_undated_articles")).fetchone()
+    return int(row[0]) if row else 0

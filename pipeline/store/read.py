@@ -57,6 +57,11 @@ def days_with_articles(con: duckdb.DuckDBPyConnection) -> list[date]:
     return [row[0] for row in con.execute(query("read_days_with_articles")).fetchall()]
 
 
+def stale_days(con: duckdb.DuckDBPyConnection) -> list[date]:
+    """Days whose digest is missing or out of date (marked by the batches that changed them), in order."""
+    return [row[0] for row in con.execute(query("read_stale_days")).fetchall()]
+
+
 class QueryRefused(ValueError):
     """A user's SQL that `stancewatch sql` does not run; the message says why, in one line."""
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -115,6 +117,7 @@ _ALIASES = pa.schema(
     ]
 )
 _TOPICS = pa.schema([("key", pa.string()), ("label", pa.string()), ("phrases", pa.string())])
+_BATCH_DAYS = pa.schema([("day", pa.date32()), ("run_id", pa.string())])
 
 # What kind of outlet an article's origin says its source is (sources.kind: file, feed, page).
 _SOURCE_KIND = {"file": "file", "feed": "feed", "web": "page"}
@@ -155,6 +158,7 @@ _BATCH_TABLES = (
     "batch_aliases",
     "batch_topics",
     "batch_skipped",
+    "batch_days",
 )
 
 
@@ -289,6 +293,8 @@ def save_batch(
         for alias, actor, score, evidence in extraction.alias_candidates
     ]
     sources = _source_rows([*articles, *(copy for copy, _ in duplicates)])
+    days = {a.published for a in [*articles, *(copy for copy, _ in duplicates)] if a.published}
+    day_rows = [{"day": day, "run_id": run_id} for day in sorted(days)]
 
     counts: dict[str, int] = {}
     con.execute("BEGIN TRANSACTION")
@@ -316,6 +322,13 @@ def save_batch(
         )
         counts["aliases"] = insert_rows(
             con, "store_insert_alias_candidates", "batch_aliases", alias_rows, _ALIASES
+        )
+        # In the batch's own transaction: whatever stops the run after this commit, the days it changed
+        # stay marked until their digests are written (``save_digest`` clears them). A batch that stored
+        # nothing new (a re-save) changed no digest.
+        changed = counts["articles"] or counts["duplicates"] or counts["claim_occurrences"]
+        counts["stale_days"] = (
+            insert_rows(con, "store_mark_stale_days", "batch_days", day_rows, _BATCH_DAYS) if changed else 0
         )
         con.execute("COMMIT")
     except Exception as exc:
@@ -396,11 +409,51 @@ def _now() -> datetime:
 
 
 def start_run(con: duckdb.DuckDBPyConnection, kind: str) -> str:
-    """Record a run as running; return its id (kind, UTC start time and a random suffix)."""
+    """Record a run as running; return its id (kind, UTC start time and a random suffix).
+
+    Runs left ``running`` by a process that died (kill -9, a lost machine) are first closed as ``crashed``.
+    """
+    close_crashed_runs(con)
     started = _now()
     run_id = f"{kind}-{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-    con.execute(query("store_start_run"), {"run_id": run_id, "kind": kind, "started_at": started})
+    con.execute(
+        query("store_start_run"),
+        {"run_id": run_id, "kind": kind, "started_at": started, "pid": os.getpid(), "host": _host()},
+    )
     return run_id
+
+
+def _host() -> str:
+    return socket.gethostname()
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
+def close_crashed_runs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Close as ``crashed`` the runs marked running whose process is gone; return their ids.
+
+    A run's process is checked on its own host. A run from another host (a Kubernetes pod on the same
+    volume) cannot be checked from here and is closed too: the deployment runs one flow at a time, so a
+    run that starts finds no other live run. A row from before runs recorded their process is closed too.
+    """
+    host = _host()
+    crashed = [
+        run_id
+        for run_id, pid, run_host in con.execute(query("store_running_runs")).fetchall()
+        if pid is None or run_host != host or (pid != os.getpid() and not _process_alive(pid))
+    ]
+    for run_id in crashed:
+        con.execute(query("store_close_crashed_run"), {"run_id": run_id, "finished_at": _now()})
+        log.warning("run %s never finished (its process is gone): closed as crashed", run_id)
+    return crashed
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, stats: Mapping[str, Any]) -> None:
@@ -432,12 +485,20 @@ def save_digest(
     body_json: str | Mapping[str, Any],
     run_id: str | None,
 ) -> None:
-    """Store (or replace) the digest of ``day``; ``body_json`` is the JSON text or the dict itself."""
+    """Store (or replace) the digest of ``day`` and clear it from the stale days, in one transaction;
+    ``body_json`` is the JSON text or the dict itself. Call it once the day's files are written."""
     body = body_json if isinstance(body_json, str) else json.dumps(body_json, default=_jsonable)
-    con.execute(
-        query("store_save_digest"),
-        {"day": day, "markdown": markdown, "html": html, "body": body, "run_id": run_id},
-    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            query("store_save_digest"),
+            {"day": day, "markdown": markdown, "html": html, "body": body, "run_id": run_id},
+        )
+        con.execute(query("store_clear_stale_day"), {"day": day})
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 VERDICTS: tuple[str, ...] = ("confirmed", "rejected")
