@@ -147,8 +147,8 @@ def test_links_to_files_outside_the_folder_are_skipped_once_each(
         "sub/deep.md",
     ]
     assert all("outside the folder" in p.reason for p in problems)
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == len(problems)
+    # the reader returns the problems and logs none: the run names each skipped input once, in its log
+    assert not [r for r in caplog.records if r.levelno == logging.WARNING]
 
 
 def test_a_manifest_that_links_outside_the_folder_is_not_read(tmp_path: Path) -> None:
