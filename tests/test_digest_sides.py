@@ -53,3 +53,42 @@ def _claim(
 )
 def test_a_plain_call_is_for_and_a_conditioned_demand_is_conditional(claim: ReportedClaim, side: str) -> None:
     assert side_of(claim) == side
+
+
+def _fact(actor: str, stance: str, evidence: str) -> ReportedClaim:
+    return ReportedClaim(
+        actor=actor,
+        topic="kim-jong-nam-killing",
+        day=date(2017, 2, 28),
+        claim_id=f"{actor}-{stance}",
+        stance=stance,
+        confidence=0.85,
+        evidence=evidence,
+        quote=None,
+        speaker=None,
+        speaker_text=actor,
+        n_sources=1,
+        sources=("BBC",),
+        docs=("a.txt",),
+    )
+
+
+def test_a_denial_answers_the_assertion_it_names_not_every_charge_of_the_day() -> None:
+    from pipeline.digest.rules import find_contradictions
+
+    # BBC and CNN, 28 Feb 2017: one North Korean denial names South Korea; Malaysia's charge is another story
+    south = _fact(
+        "South Korea", "accuse", "South Korea has accused North Korea of planning Kim's assassination."
+    )
+    malaysia = _fact("Malaysia", "claim", "Malaysia said North Korean agents were behind the attack.")
+    denial = _fact(
+        "North Korea",
+        "deny",
+        "North Korea has denied involvement and blamed South Korea for attempting to tie Pyongyang to it.",
+    )
+    aliases = {"North Korea": ["Pyongyang", "North Korean"], "South Korea": ["Seoul"]}
+    found = find_contradictions([south, malaysia, denial], date(2017, 2, 28), aliases=aliases)
+    assert [(x.a.actor, x.b.actor) for x in found] == [("South Korea", "North Korea")]
+    # Without the named one, the denial answers the charge against its holder
+    alone = find_contradictions([malaysia, denial], date(2017, 2, 28), aliases=aliases)
+    assert [(x.a.actor, x.b.actor) for x in alone] == [("Malaysia", "North Korea")]

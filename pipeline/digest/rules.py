@@ -380,12 +380,12 @@ def find_contradictions(
 ) -> list[Contradiction]:
     """Disputes of fact between two actors on one topic, the later claim on ``day``.
 
-    b disputes a when b denies or contests an account (``disputes_a_fact``) and either b's evidence names a
-    (its actor, an alias, or a's speaker: "Witkoff: Hamas's claims that it accepted are not true") or a
-    charged b (a's evidence names b) and b denies it. A rejection contests a's account only when it rejects
-    reports, claims or allegations; a rejection of what a is for is policy and never pairs. They are on one
-    topic when b has a's topic, or b's evidence uses one of a's topic phrases. One contradiction per
-    (topic, a's actor, b's actor): the heaviest pair.
+    b disputes a when b denies an account (``disputes_a_fact``) and either b's evidence names a (its actor,
+    an alias, or a's speaker: "Witkoff: Hamas's claims that it accepted are not true") or a charged b (a's
+    evidence names b) and b denies it; a rejection of what a is for is policy and never pairs. They are on
+    one topic when b has a's topic, or b's evidence uses one of a's topic phrases. Each denial answers one
+    assertion (the one it names, else the heaviest charge against its holder), and one contradiction is
+    kept per (topic, a's actor, b's actor): the heaviest pair.
     """
     usable = [c for c in claims if not c.rejected]
     disputing = [c for c in usable if disputes_a_fact(c)]
@@ -397,7 +397,8 @@ def find_contradictions(
             asserting[c.topic].append(c)
     names_of = {c.actor: _clean_names([c.actor, *aliases.get(c.actor, ())]) for c in usable}
     phrases = {k: _clean_names(v) for k, v in (topic_phrases or {}).items()}
-    best: dict[tuple[str, str, str], tuple[tuple[float, str, str], Contradiction]] = {}
+    # Each denial answers one assertion: the one it names, else the heaviest charge against its holder.
+    answered: dict[str, tuple[tuple[int, float, str], Contradiction]] = {}
     for b in disputing:
         topics = {b.topic} | {
             t for t in asserting if t != b.topic and mentions(b.evidence, phrases.get(t, ()))
@@ -409,17 +410,23 @@ def find_contradictions(
                 if abs((a.day - b.day).days) > window_days or max(a.day, b.day) != day:
                     continue
                 if mentions(b.evidence, (*names_of[a.actor], *([a.speaker] if a.speaker else []))):
-                    reason = f"{b.actor} contests what {a.actor} asserted, naming {a.actor}"
+                    reason, named = f"{b.actor} contests what {a.actor} asserted, naming {a.actor}", 1
                 elif (
                     a.stance in ("accuse", "claim")
                     and b.stance == "deny"
                     and mentions(a.evidence, names_of[b.actor])
                 ):
-                    reason = f"{a.actor} said {b.actor} did it; {b.actor} denies it"
+                    reason, named = f"{a.actor} said {b.actor} did it; {b.actor} denies it", 0
                 else:
                     continue
-                key = (a.topic, a.actor, b.actor)
-                rank = (claim_weight(a) + claim_weight(b), a.claim_id, b.claim_id)
-                if key not in best or rank > best[key][0]:
-                    best[key] = (rank, Contradiction(a.topic, a, b, reason))
+                answer_rank = (named, claim_weight(a), a.claim_id)
+                if b.claim_id not in answered or answer_rank > answered[b.claim_id][0]:
+                    answered[b.claim_id] = (answer_rank, Contradiction(a.topic, a, b, reason))
+    # One contradiction per (topic, a's actor, b's actor): the heaviest pair.
+    best: dict[tuple[str, str, str], tuple[tuple[float, str, str], Contradiction]] = {}
+    for _, x in answered.values():
+        key = (x.topic, x.a.actor, x.b.actor)
+        pair_rank = (claim_weight(x.a) + claim_weight(x.b), x.a.claim_id, x.b.claim_id)
+        if key not in best or pair_rank > best[key][0]:
+            best[key] = (pair_rank, x)
     return [best[key][1] for key in sorted(best)]
