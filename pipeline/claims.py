@@ -639,15 +639,19 @@ class ClaimExtractor:
                 self._content_is_about_other(view, entry) or not _states_something(view, entry)
             ):
                 continue
+            charged = self._charges_another(view, entry)
             candidates.append(
                 _Candidate(
                     resolution=entry.who,
                     speaker_text=entry.written,
-                    stance="claim",
+                    stance="accuse" if charged else "claim",
                     cue_first=entry.cue_index if entry.cue_index >= 0 else entry.first,
                     cue_last=entry.cue_index if entry.cue_index >= 0 else entry.first,
-                    weight=0.55,
-                    rules=["speech-claim", f"cue:{entry.attribution.cue_lemma}"],
+                    weight=0.6 if charged else 0.55,
+                    rules=[
+                        "speech-claim" if not charged else "charges-another",
+                        f"cue:{entry.attribution.cue_lemma}",
+                    ],
                     topic=self._topic_in_span(view, entry.first, entry.last),
                     speech=entry.attribution.kind,
                     quote=entry.attribution.quote,
@@ -717,6 +721,21 @@ class ClaimExtractor:
             candidate=resolved.candidate,
             gender=resolved.gender,
         )
+
+    def _charges_another(self, view: _SentenceView, entry: _Said) -> bool:
+        """Whether a statement's content charges another watched actor with wrongdoing: it names that actor
+        (by name or alias) and a word of ``data/accusation_words.txt`` ("the murder was a plot by the US")."""
+        named_others = [
+            m
+            for m in view.mentions
+            if entry.first <= m.first <= entry.last
+            and m.via in ("name", "alias", "adjective", "place")
+            and m.actor.party != entry.who.actor
+        ]
+        if not named_others:
+            return False
+        stems = _accusation_stems()
+        return any(tokens.norm.startswith(stems) for tokens in view.tokens[entry.first : entry.last + 1])
 
     def _described(self, attribution: Attribution, written: str) -> Resolution | None:
         """A speaker the resolver cannot place ("the FBI", "the bank", "a federal appeals court"): kept as
@@ -924,6 +943,8 @@ class ClaimExtractor:
         found = self._subject(view, cue, day, inside)
         if found is not None and cue.form == "modal":
             found = None  # "Hamas must accept it": the demand is the speaker's, not its subject's
+        if found is not None and cue.form == "adjective" and cue.stance in _JUDGING_STANCES and inside:
+            found = None  # "Pyongyang said Malaysia was responsible": the speaker judges its subject
         if found is not None:
             res, written, subject_index = found
             if not res.resolved:
@@ -1862,10 +1883,18 @@ def _anaphoric_object(tokens: Sequence[Token], cue: Cue, stop: int) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _accusation_stems() -> tuple[str, ...]:
+    return tuple(sorted(_word_file("accusation_words.txt")))
+
+
+@lru_cache(maxsize=1)
 def _object_anaphors() -> frozenset[str]:
     return _word_file("stance_object_anaphors.txt")
 
 
+# Stances an adjective takes against its subject ("responsible for", "unacceptable", "baseless"): in
+# reported speech the speaker holds them; "ready to", "willing to" are the subject's own.
+_JUDGING_STANCES = frozenset({"reject", "deny", "accuse"})
 # Prepositions before a noun cue: "despite a request from …" has no governing verb whose subject asks.
 _PREPOSITIONS = frozenset(
     {

@@ -546,3 +546,24 @@ def test_a_party_alias_that_is_a_person_resolves_as_that_person(tmp_path: Path) 
 def test_forecasts_and_judgements_are_no_threat_or_weighing(sentence: str, stance: str) -> None:
     cues = find_cues(tokenize(sentence))
     assert cues and cues[0].stance == stance, cues
+
+
+# ---- judging adjectives and charges in plain statements ------------------------------------------------
+
+
+def test_a_judging_adjective_in_reported_speech_is_the_speakers(watchlist: Watchlist) -> None:
+    # CNN 2017: Pyongyang judges Malaysia; Malaysia holds no position here
+    text = "Malaysian police said the Lords were responsible for the delay."
+    holders = {(c.actor, c.stance) for c in _claims(text, watchlist)}
+    assert ("Malaysia", "accuse") in holders
+    assert ("House of Lords", "accuse") not in holders
+
+
+def test_a_statement_that_charges_another_actor_with_wrongdoing_is_an_accusation(
+    watchlist: Watchlist,
+) -> None:
+    # ABC News 2017 (shortened): a diplomat calls the murder a plot by another actor
+    charged = _claims("Malaysian police said the murder was a plot by the Syrian opposition.", watchlist)
+    assert [(c.actor, c.stance) for c in charged] == [("Malaysia", "accuse")]
+    plain = _claims("Malaysian police said the Syrian opposition had arrived in Kuala Lumpur.", watchlist)
+    assert [(c.actor, c.stance) for c in plain] == [("Malaysia", "claim")]
