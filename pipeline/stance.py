@@ -474,6 +474,34 @@ _NOT_AN_ACTION = frozenset(
 )
 
 
+# Verbs after "it will" that no agent performs ("it will take two years", "it will cost", "it will help").
+_NOT_AGENTIVE = frozenset(
+    {
+        "take",
+        "cost",
+        "mean",
+        "cause",
+        "help",
+        "depend",
+        "happen",
+        "come",
+        "last",
+        "become",
+        "make",
+        "lead",
+        "affect",
+        "allow",
+        "require",
+        "see",
+        "face",
+        "hurt",
+        "harm",
+        "benefit",
+        "end",
+    }
+)
+
+
 @lru_cache(maxsize=1)
 def _future_subjects() -> frozenset[str]:
     lines = (DATA / "stance_future_subjects.txt").read_text(encoding="utf-8").splitlines()
@@ -502,6 +530,7 @@ def _with_own_future(tokens: Sequence[Token], cues: list[Cue], start: int, stop:
             subject.norm in _FUTURE_PRONOUNS
             or subject.norm in _future_subjects()
             or (subject.capitalised and subject.norm.isalpha() and i - 1 > start)
+            or (subject.norm == "it" and word.norm not in _NOT_AGENTIVE)
         ):
             continue
         added.append(Cue(i, verb, "commit", OWN_FUTURE_WEIGHT, "verb", OWN_FUTURE_PHRASE, False, "commit"))

@@ -243,6 +243,8 @@ def test_a_reported_move_is_a_claim_of_its_own_kind(watchlist: Watchlist) -> Non
         ("Next Wednesday, the government will deliver on that decision.", True),
         ("A spokesperson said the move would cause huge economic uncertainty.", False),  # a thing acts
         ("It will be a defining moment for the country.", False),  # a state, not an action
+        ("Britain's government says it will trigger Article 50 on March 29.", True),  # ABC News 2017
+        ("It will take two years to settle the divorce terms.", False),  # nobody's act
         ("Malaysia will not release the body.", False),  # negated: no commitment
         ("The Lords will reject the amendment.", False),  # the stance verb speaks for itself
     ],
