@@ -463,6 +463,8 @@ class ClaimExtractor:
             if not sentence_attributions and quote_owner is None and not self._may_hold_cue(sentence.text):
                 self._note_names(sentence.text, coreference)
                 continue
+            if quote_owner is not None and not _inside_quote(sentence.text, bool(sentence_attributions)):
+                quote_owner = None  # "In the 2014 referendum, 55% voted …" after a quote: narrative again
             view = self._view(article, sentence)
             found = self._sentence_claims(view, sentence_attributions, quote_owner, coreference, article)
             self._last_topic = view.topics[-1][2] if view.topics else self._last_topic
@@ -1388,6 +1390,19 @@ class ClaimExtractor:
             kind=kind,
             from_stance=from_stance,
         )
+
+
+_QUOTE_OPENERS = ('"', "“", "”", "'", "‘")
+
+
+def _inside_quote(text: str, attributed: bool) -> bool:
+    """Whether a sentence after an open quote still belongs to it: it opens with a quote mark, or it has
+    no attribution of its own and closes the quote (an odd number of double quote marks)."""
+    stripped = text.lstrip()
+    if stripped.startswith(_QUOTE_OPENERS):
+        return True
+    marks = sum(stripped.count(mark) for mark in ('"', "“", "”"))
+    return not attributed and marks % 2 == 1
 
 
 def _evidence_end(article: Article, sentence: Sentence, through: int | None) -> int:

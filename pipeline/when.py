@@ -55,7 +55,8 @@ _WEEKDAY = re.compile(
 _YESTERDAY = re.compile(r"\byesterday\b", re.IGNORECASE)
 # "in 2012", "during the 2014 campaign": a year alone, which dates a statement only when it is past
 _YEAR = re.compile(
-    r"\b(?:in|since|during|of)\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?P<year>(?:19|20)\d\d)\b"
+    r"\b(?:in|since|during|of)\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
 )
 # Words after a day that make it the day of a coming event, not of the statement ("on Tuesday the talks
 # will…" is said today): a future auxiliary within a few words.

@@ -569,3 +569,14 @@ def test_a_statement_that_charges_another_actor_with_wrongdoing_is_an_accusation
     assert [(c.actor, c.stance) for c in charged] == [("Malaysia", "accuse")]
     plain = _claims("Malaysian police said the Syrian opposition had arrived in Kuala Lumpur.", watchlist)
     assert [(c.actor, c.stance) for c in plain] == [("Malaysia", "claim")]
+
+
+def test_a_quote_owner_does_not_carry_to_narrative_after_the_quote(watchlist: Watchlist) -> None:
+    # RTE 2017 (shortened): the sentence after a quote is the reporter's, and its year dates it
+    text = (
+        '"We will hold the vote," Mrs May said. "It is right for Britain. '
+        "In the 2014 referendum, 55% voted in favour of remaining in the United Kingdom."
+    )
+    narrative = [c for c in _claims(text, watchlist) if c.evidence.startswith("In the 2014")]
+    assert all(c.actor != "United Kingdom" for c in narrative), narrative
+    assert said_on("In the 2014 referendum, 55% voted in favour.", date(2017, 3, 3)) == date(2014, 1, 1)
