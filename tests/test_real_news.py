@@ -87,9 +87,9 @@ def test_claims_on_news_2017_positions(positions_run: dict[str, Any]) -> None:
     scorer = shared_path("eval", "score_claims.py")
     corpus = positions_run["corpus"]
     result = _score(scorer, str(corpus / "gold_claims.jsonl"), str(positions_run["root"] / "scoped.jsonl"))
-    # reached: precision 0.456, recall 0.387, topic accuracy 0.69 (issue 13's targets: 0.80, 0.65, 0.80)
-    assert result["precision"] >= 0.43, result["errors"]
-    assert result["recall"] >= 0.36, result["errors"]
+    # reached: precision 0.471, recall 0.396, topic accuracy 0.70 (issue 13's targets: 0.80, 0.65, 0.80)
+    assert result["precision"] >= 0.45, result["errors"]
+    assert result["recall"] >= 0.38, result["errors"]
 
 
 def test_digest_on_news_2017_positions(positions_run: dict[str, Any]) -> None:
@@ -130,6 +130,6 @@ def test_attribution_through_the_product_on_polnear_dev(tmp_path: Path) -> None:
             row["speaker"] = row.get("speaker") or row.get("actor")  # speaker, or the actor where it is empty
             out.write(json.dumps(row) + "\n")
     result = _score(scorer, str(corpus), str(predictions))
-    # issue 13's target, met: recall >= 0.65 at precision >= 0.85 (reached 0.686 at 0.852)
+    # issue 13's target, met: recall >= 0.65 at precision >= 0.85 (reached 0.686 at 0.854)
     assert result["recall"] >= 0.65, result
     assert result["precision"] >= 0.85, result
