@@ -65,7 +65,7 @@ from pipeline.stance import (
     tokenize,
 )
 from pipeline.watchlist import Topic, Watchlist
-from pipeline.when import said_earlier, said_on
+from pipeline.when import MONTH_NAMES, said_earlier, said_on
 
 __all__ = ["ClaimExtractor", "claim_id", "extract_claims"]
 
@@ -930,18 +930,10 @@ class ClaimExtractor:
         if cue.negated:
             rules.append("negated")
         if cue.form == "noun" and cue.last + 1 < len(tokens) and tokens[cue.last + 1].norm in {"by", "from"}:
-            agent = self._agent_after(view, cue, day, skip=1)
-            if agent is not None:
-                # "a request from Syrian rebels to delay": the asker named after the noun holds it
-                return _Candidate(
-                    resolution=agent[0],
-                    speaker_text=agent[1],
-                    stance=cue.stance,
-                    cue_first=cue.first,
-                    cue_last=cue.last,
-                    weight=cue.weight,
-                    rules=[*rules, "noun-by-agent"],
-                )
+            # "a request from Syrian rebels to delay": the asker named after the noun holds it
+            by_agent = self._noun_agent(view, cue, day, rules, skip=1)
+            if by_agent is not None:
+                return by_agent
         found = self._subject(view, cue, day, inside)
         if found is not None and cue.form == "modal":
             found = None  # "Hamas must accept it": the demand is the speaker's, not its subject's
@@ -1012,30 +1004,14 @@ class ClaimExtractor:
             main_subject = self._sentence_subject(view, day, cue.first)
             if main_subject is not None:
                 rules.append("participle-of-subject")
-                return _Candidate(
-                    resolution=main_subject[0],
-                    speaker_text=main_subject[1],
-                    stance=cue.stance,
-                    cue_first=cue.first,
-                    cue_last=cue.last,
-                    weight=cue.weight * 0.9,
-                    rules=rules,
-                )
+                return _held(cue, main_subject[0], main_subject[1], cue.weight * 0.9, rules)
         speech = _speech_before(tokens, cue.first)
         if speech is not None and speech > 0 and tokens[speech - 1].norm in {"by", ","}:
             # "Netanyahu reacted … by reiterating that “there will be no Hamas”": the main clause's subject
             main_subject = self._sentence_subject(view, day, speech - 1)
             if main_subject is not None:
                 rules.append("speech-of-main-subject")
-                return _Candidate(
-                    resolution=main_subject[0],
-                    speaker_text=main_subject[1],
-                    stance=cue.stance,
-                    cue_first=cue.first,
-                    cue_last=cue.last,
-                    weight=cue.weight * 0.85,
-                    rules=rules,
-                )
+                return _held(cue, main_subject[0], main_subject[1], cue.weight * 0.85, rules)
         if inside is None and own is None:
             # "Hamas reiterated that it remains committed …", no attribution found: the speech verb's subject
             for k in range(cue.first - 1, -1, -1):
@@ -1044,33 +1020,21 @@ class ClaimExtractor:
                     found = self._subject_before(view, k, day, None)
                     if found is not None and found[0].resolved and not _nested(tokens, found[2], None):
                         rules.append("speech-subject")
-                        return _Candidate(
-                            resolution=found[0],
-                            speaker_text=found[1],
-                            stance=cue.stance,
-                            cue_first=cue.first,
-                            cue_last=cue.last,
-                            weight=cue.weight * 0.9,
-                            rules=rules,
-                        )
+                        return _held(cue, found[0], found[1], cue.weight * 0.9, rules)
                     break
-        tokens_after = view.tokens[cue.last + 1 : cue.last + 2]
-        by_agent = bool(tokens_after) and tokens_after[0].norm in {"by", "from"}
-        if cue.form == "noun" and (cue.phrase.endswith(" by") or by_agent):
-            # "allegations by a Palestinian official", "a request from Syrian rebels to delay …"
-            agent = self._agent_after(view, cue, day, skip=1 if by_agent else 0)
-            if agent is not None:
-                rules.append("noun-by-agent")
-                return _Candidate(
-                    resolution=agent[0],
-                    speaker_text=agent[1],
-                    stance=cue.stance,
-                    cue_first=cue.first,
-                    cue_last=cue.last,
-                    weight=cue.weight,
-                    rules=rules,
-                )
+        if cue.form == "noun" and cue.phrase.endswith(" by"):
+            # "allegations by a Palestinian official": the lexicon's phrase ends in the agent's "by"
+            return self._noun_agent(view, cue, day, rules, skip=0)
         return None
+
+    def _noun_agent(
+        self, view: _SentenceView, cue: Cue, day: date | None, rules: list[str], *, skip: int
+    ) -> _Candidate | None:
+        """The agent named after a noun cue holds it ("allegations by X", "a request from X")."""
+        agent = self._agent_after(view, cue, day, skip=skip)
+        if agent is None:
+            return None
+        return _held(cue, agent[0], agent[1], cue.weight, [*rules, "noun-by-agent"])
 
     def _sentence_subject(
         self, view: _SentenceView, day: date | None, before: int
@@ -1403,6 +1367,21 @@ def _inside_quote(text: str, attributed: bool) -> bool:
         return True
     marks = sum(stripped.count(mark) for mark in ('"', "“", "”"))
     return not attributed and marks % 2 == 1
+
+
+def _held(
+    cue: Cue, resolution: Resolution, written: str | None, weight: float, rules: list[str]
+) -> _Candidate:
+    """A candidate claim of the stance cue ``cue``, held by ``resolution`` (written so in the text)."""
+    return _Candidate(
+        resolution=resolution,
+        speaker_text=written,
+        stance=cue.stance,
+        cue_first=cue.first,
+        cue_last=cue.last,
+        weight=weight,
+        rules=rules,
+    )
 
 
 def _evidence_end(article: Article, sentence: Sentence, through: int | None) -> int:
@@ -1970,20 +1949,7 @@ def _name_part(tokens: Sequence[Token], j: int) -> bool:
 
 
 def _is_date_word(token: Token) -> bool:
-    return token.norm.isdigit() or token.norm in {
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    }
+    return token.norm.isdigit() or token.norm in MONTH_NAMES
 
 
 def _clause_break(tokens: Sequence[Token], after: int, before: int) -> bool:

@@ -36,6 +36,8 @@ _MONTHS = {
         start=1,
     )
 }
+# The months' full names (lower case), for the stages that tell a date word from a name.
+MONTH_NAMES: frozenset[str] = frozenset(_MONTHS)
 _MONTHS |= {name[:3]: number for name, number in list(_MONTHS.items())} | {"sept": 9}
 _WEEKDAYS = {
     d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
