@@ -130,6 +130,8 @@ def test_said_on_reads_the_day_of_the_statement(sentence: str, expected: date | 
         # Reuters 1987
         ("The company announced a two-for-one split last week, but said the board reconvened.", True),
         ("Trump had said during his campaign that he would tear up the deal.", True),
+        # CNN 2017: a candidate's promise is history, not the president's position of the day
+        ("As a candidate, Trump repeatedly vowed to relocate the embassy to Jerusalem.", True),
         ("Malaysia said it will not release the body.", False),
     ],
 )
