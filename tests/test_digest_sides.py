@@ -92,3 +92,20 @@ def test_a_denial_answers_the_assertion_it_names_not_every_charge_of_the_day() -
     # Without the named one, the denial answers the charge against its holder
     alone = find_contradictions([malaysia, denial], date(2017, 2, 28), aliases=aliases)
     assert [(x.a.actor, x.b.actor) for x in alone] == [("Malaysia", "North Korea")]
+
+
+def test_an_item_says_whom_a_pronoun_speaker_stands_for() -> None:
+    from dataclasses import replace
+
+    from pipeline.digest.render import _where
+
+    # "Hamas said it is considering …": the claim's speaker as written is "it", its actor Hamas
+    claim = replace(
+        _claim("consider", "Hamas said it is considering the offer."), actor="Hamas", speaker=None
+    )
+    assert _where(replace(claim, speaker_text="it"))[0] == "it = Hamas"
+    assert (
+        _where(replace(claim, speaker_text="Nicola Sturgeon", speaker="Nicola Sturgeon"))[0]
+        == "Nicola Sturgeon"
+    )
+    assert _where(replace(claim, speaker_text=None))[0] == "speaker not named"

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from pipeline.digest.build import Digest
-from pipeline.digest.rules import Contradiction, Judgement, Position
+from pipeline.digest.rules import PRONOUNS, Contradiction, Judgement, Position
 from pipeline.escape import markdown_text
 from pipeline.store.digest_sql import ReportedClaim
 
@@ -197,10 +197,14 @@ def _where(claim: ReportedClaim) -> list[str]:
     """Who, where and when of one claim, as plain phrases (escaped by the caller's renderer)."""
     parts = []
     written = claim.speaker_text or ""
-    if claim.speaker and written and written.casefold() != claim.speaker.casefold():
-        parts.append(f"{written} = {claim.speaker}")
-    elif claim.speaker or written:
-        parts.append(claim.speaker or written)
+    # who the text means: the canonical speaker, else the actor a pronoun or "the group" stands for
+    meant = claim.speaker or (
+        claim.actor if written.casefold() in PRONOUNS or written.startswith("the ") else ""
+    )
+    if meant and written and written.casefold() != meant.casefold():
+        parts.append(f"{written} = {meant}")
+    elif meant or written:
+        parts.append(meant or written)
     else:
         parts.append("speaker not named")
     parts.append(", ".join(claim.sources) if claim.sources else "source unknown")
