@@ -105,6 +105,11 @@ WEIGHTS: dict[str, Weight] = {
         "a single report this sure (a stance verb whose holder is named as its subject or speaker) is "
         "enough; a lone claim below it is shown as disputed, not as a change",
     ),
+    "renewal": Weight(
+        0.5,
+        "a later day on the standing side renews the standing position (its wording and weight) when it "
+        "weighs at least this share of it: a faint restatement does not replace a well-reported one",
+    ),
     "side_margin": Weight(
         1.25,
         "today's winning side must outweigh the standing side's weight today by this factor: a day whose "
@@ -341,7 +346,7 @@ def standing_position(history: Sequence[Position]) -> Position | None:
             standing = position
         elif verdict == "steady" and standing is not None:
             # The same side again: the position stands, renewed (its latest wording and weight).
-            standing = position if position.weight >= standing.weight * 0.5 else standing
+            standing = position if position.weight >= standing.weight * weight("renewal") else standing
     return standing
 
 
@@ -351,7 +356,7 @@ def standing_position(history: Sequence[Position]) -> Position | None:
 def disputes_a_fact(claim: ReportedClaim) -> bool:
     """B contests an account of what happened: a denial ("denied involvement", "not true"; extraction
     also reads a rejection of reports, claims or allegations as one, rule ``rejects-an-account``)."""
-    return claim.stance == "deny"
+    return claim.stance in DISPUTING_STANCES
 
 
 @lru_cache(maxsize=256)
