@@ -337,9 +337,9 @@ _OBJECT_REACH = 12
 _PLACING = frozenset({"in", "on", "over", "for", "of", "with", "between"})
 
 
-def _qualified_elsewhere(tokens: Sequence[Token], first: int, last: int, own: frozenset[str]) -> bool:
-    """Whether a topic phrase at tokens [first, last] is qualified by a name outside ``own`` (its topic's
-    words and the watched actors'):
+def _qualified_elsewhere(tokens: Sequence[Token], first: int, last: int, *own: frozenset[str]) -> bool:
+    """Whether a topic phrase at tokens [first, last] is qualified by a name in none of the ``own`` word
+    sets (its topic's words, the watched actors'):
     a capitalised modifier or possessor before it ("Crimea's referendum", "Brexit negotiations", "the EU
     referendum") or a placing phrase after it ("the ceasefire in Ukraine", "relations with Russia")."""
     k = first - 1
@@ -351,12 +351,12 @@ def _qualified_elsewhere(tokens: Sequence[Token], first: int, last: int, own: fr
         and modifier.capitalised
         and modifier.norm.isalpha()
         and tokens[k - 1].norm not in {".", '"'}
-        and modifier.norm not in own
+        and not any(modifier.norm in words for words in own)
     ):
         return True
     if last + 2 < len(tokens) and tokens[last + 1].norm in _PLACING:
         name = tokens[last + 2] if tokens[last + 2].norm != "the" else tokens[min(last + 3, len(tokens) - 1)]
-        if name.capitalised and name.norm.isalpha() and name.norm not in own:
+        if name.capitalised and name.norm.isalpha() and not any(name.norm in words for words in own):
             return True
     return False
 
@@ -553,8 +553,8 @@ class ClaimExtractor:
             if hit is None:
                 i += 1
                 continue
-            own = self.topics.words.get(hit[2], frozenset()) | self._actor_words
-            if not _qualified_elsewhere(tokens, hit[0], hit[1], own):
+            own = self.topics.words.get(hit[2], frozenset())
+            if not _qualified_elsewhere(tokens, hit[0], hit[1], own, self._actor_words):
                 spans.append(hit)
             i = hit[1] + 1
         return spans
