@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 from pipeline.gender import Gender, name_gender, pronoun_gender
 from pipeline.stance import Token, tokenize
 from pipeline.watchlist import Role, WatchActor, Watchlist
+from pipeline.wordlists import data_lines, word_set
 
 __all__ = [
     "ActorResolver",
@@ -127,9 +128,7 @@ _LOWER_NAME_PARTS = frozenset(
 @lru_cache(maxsize=1)
 def _not_names() -> frozenset[str]:
     """Capitalised at a sentence start or as an honorific, but never a name: "However", "Mr", "Tuesday"."""
-    lines = (DATA / "actor_not_names.txt").read_text(encoding="utf-8").splitlines()
-    words = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
-    return frozenset(words) | _DETERMINERS | frozenset(_PRONOUNS)
+    return frozenset(data_lines("actor_not_names.txt")) | _DETERMINERS | frozenset(_PRONOUNS)
 
 
 # A word that can be part of a name: letters (and inner dots, hyphens, apostrophes), no digits.
@@ -210,8 +209,7 @@ class _Entry:
 @lru_cache(maxsize=1)
 def _common_words() -> frozenset[str]:
     """``data/alias_common_words.txt``: one-word names that are also ordinary words."""
-    lines = (DATA / "alias_common_words.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+    return word_set("alias_common_words.txt")
 
 
 # Words after which a capitalised common word is a date or a season, not a name ("in May", "last March").
@@ -290,8 +288,7 @@ def is_media(text: str) -> bool:
 @lru_cache(maxsize=1)
 def title_words() -> frozenset[str]:
     """Head nouns of speaker descriptions ("official", "sources", "spokesman")."""
-    lines = (DATA / "actor_titles.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(w for line in lines if line.strip() and not line.startswith("#") for w in line.split())
+    return frozenset(w for line in data_lines("actor_titles.txt") for w in line.split())
 
 
 class ActorResolver:

@@ -66,6 +66,7 @@ from pipeline.stance import (
 )
 from pipeline.watchlist import Topic, Watchlist
 from pipeline.when import MONTH_NAMES, said_earlier, said_on
+from pipeline.wordlists import word_set
 
 __all__ = ["ClaimExtractor", "claim_id", "extract_claims"]
 
@@ -75,8 +76,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def _word_file(name: str) -> frozenset[str]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+    return word_set(name)
 
 
 @lru_cache(maxsize=1)

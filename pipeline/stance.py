@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipeline.models import STANCES
+from pipeline.wordlists import data_lines
 
 __all__ = [
     "Cue",
@@ -232,7 +233,7 @@ REPORTED_CHANGE_WEIGHT = 0.85
 @lru_cache(maxsize=1)
 def reported_changes() -> dict[str, ReportedChange]:
     """``data/reported_change_cues.tsv`` by phrase (phrase, to-stance, from-stance, form; '-' for none)."""
-    forms = _load_verb_forms(DATA / "stance_verb_forms.tsv")
+    forms = _irregular_forms()
     found: dict[str, ReportedChange] = {}
     path = DATA / "reported_change_cues.tsv"
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -504,8 +505,7 @@ _NOT_AGENTIVE = frozenset(
 
 @lru_cache(maxsize=1)
 def _future_subjects() -> frozenset[str]:
-    lines = (DATA / "stance_future_subjects.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+    return frozenset(data_lines("stance_future_subjects.txt"))
 
 
 def _with_own_future(tokens: Sequence[Token], cues: list[Cue], start: int, stop: int) -> list[Cue]:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from functools import cache
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parent / "data"
+from pipeline.wordlists import data_lines
 
 _MONTHS = {
     m: i
@@ -68,8 +67,7 @@ _FUTURE = re.compile(r"\b(?:will|shall|is to|are to|is due|are due|scheduled|nex
 @cache
 def _earlier_markers() -> re.Pattern[str]:
     """Phrases that put a statement before the article (``data/said_earlier.txt``)."""
-    lines = (DATA / "said_earlier.txt").read_text(encoding="utf-8").splitlines()
-    phrases = [p.strip() for p in lines if p.strip() and not p.startswith("#")]
+    phrases = data_lines("said_earlier.txt")
     body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
     return re.compile(rf"\b(?:{body})\b", re.IGNORECASE)
 
