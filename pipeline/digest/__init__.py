@@ -6,7 +6,7 @@
 """
 
 from pipeline.digest.build import Digest, build_digest, days_to_publish, digest_options
-from pipeline.digest.render import digest_to_json, md_text, render_html, render_markdown, safe_url, sections
+from pipeline.digest.render import digest_to_json, render_html, render_markdown, safe_url, sections
 from pipeline.digest.rules import (
     POSITION_SIDE,
     WEIGHTS,
@@ -34,7 +34,6 @@ __all__ = [
     "digest_to_json",
     "find_contradictions",
     "judge",
-    "md_text",
     "mentions",
     "positions",
     "render_html",

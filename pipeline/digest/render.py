@@ -172,11 +172,6 @@ def undated_line(d: Digest) -> str:
 
 # Parentheses are not among them: with both brackets escaped no link or image can open, and dates in titles
 # ("accept (2025-06-01) → consider (2025-07-02)") stay readable where the Markdown is read raw (the CLI).
-def md_text(text: str) -> str:
-    """Text from outside (an article, a feed, a watchlist) as inert Markdown: ``markdown_text``."""
-    return markdown_text(text)
-
-
 def safe_url(url: str | None) -> str | None:
     """``url`` when it is an http(s) link, percent-encoded so it cannot break out of a link; else None."""
     if not url:
@@ -223,7 +218,7 @@ def _md_links(claim: ReportedClaim) -> str:
     links = [f"[link]({u})" for u in (safe_url(u) for u in claim.urls) if u]
     if links:
         return " " + " ".join(links)
-    return " (" + ", ".join(md_text(doc) for doc in claim.docs) + ")" if claim.docs else ""
+    return " (" + ", ".join(markdown_text(doc) for doc in claim.docs) + ")" if claim.docs else ""
 
 
 def render_markdown(d: Digest) -> str:
@@ -231,21 +226,21 @@ def render_markdown(d: Digest) -> str:
     out = [f"# stancewatch digest: {d.day.isoformat()}", ""]
     for section in sections(d):
         out += [f"## {section.heading}", ""]
-        out += [md_text(line) for line in section.intro]
+        out += [markdown_text(line) for line in section.intro]
         if not section.items:
             out.append(section.empty)
         for item in section.items:
-            out.append(f"- **{md_text(item.title)}**")
+            out.append(f"- **{markdown_text(item.title)}**")
             for line in item.lines:
-                where = "; ".join(md_text(p) for p in _where(line.claim))
-                quoted = md_text(line.claim.evidence)
-                out.append(f"  - {md_text(line.label)}: “{quoted}” — {where}{_md_links(line.claim)}")
+                where = "; ".join(markdown_text(p) for p in _where(line.claim))
+                quoted = markdown_text(line.claim.evidence)
+                out.append(f"  - {markdown_text(line.label)}: “{quoted}” — {where}{_md_links(line.claim)}")
             if item.note:
-                out.append(f"  - _why: {md_text(item.note)}_")
+                out.append(f"  - _why: {markdown_text(item.note)}_")
         out.append("")
-    out += [f"_{md_text(left_out_line(d))}_", ""]
+    out += [f"_{markdown_text(left_out_line(d))}_", ""]
     if d.undated:
-        out += [f"_{md_text(undated_line(d))}_", ""]
+        out += [f"_{markdown_text(undated_line(d))}_", ""]
     return "\n".join(out)
 
 
