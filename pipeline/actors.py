@@ -22,7 +22,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from pipeline.gender import Gender, name_gender, pronoun_gender
+from pipeline.gender import Gender, is_given_name, name_gender, pronoun_gender
 from pipeline.stance import Token, tokenize
 from pipeline.watchlist import Role, WatchActor, Watchlist
 from pipeline.wordlists import data_lines, word_set
@@ -504,14 +504,13 @@ class ActorResolver:
                     )
         # 3. an organisation or country named inside the description ("senior Hamas official")
         anaphor_only = all(m.via == "anaphor" for m in mentions)
+        tokens = tokenize(description)
         for via in (("name", "alias"), ("adjective", "place")):
             for m in mentions:
-                if via[0] == "adjective" and (
-                    _own_proper_name(description, m) or _population(description, m)
-                ):
+                if via[0] == "adjective" and (_own_proper_name(tokens, m) or _population(tokens, m)):
                     continue  # "American Health Care Act", "Scottish Greens"; "Scottish voters": no party
                 if m.via in via and m.actor.kind != "person":
-                    exact = m.first == 0 and m.last == len(tokenize(description)) - 1 and via[0] == "name"
+                    exact = m.first == 0 and m.last == len(tokens) - 1 and via[0] == "name"
                     speaker = None if exact else description
                     rule = "alias" if via[0] == "name" else "affiliation"
                     if m.via in ("name", "alias") and exact:
@@ -602,12 +601,11 @@ class ActorResolver:
 _NAME_LINKS = frozenset({"of", "for", "and", "the", "on", "in", "de", "al"})
 
 
-def _own_proper_name(description: str, mention: Mention) -> bool:
+def _own_proper_name(tokens: Sequence[Token], mention: Mention) -> bool:
     """Whether an adjective or place names part of a proper name of its own rather than an affiliation:
     the words after it are a chain of capitalised words, none a title ("American Health Care Act",
     "Scottish Greens", "Washington Post"), while "Malaysian police", "Russian Foreign Minister Sergey
-    Lavrov" and "the Scottish first minister" are affiliations."""
-    tokens = tokenize(description)
+    Lavrov" and "the Scottish first minister" are affiliations (``tokens``: the description's)."""
     after = [t for t in tokens[mention.last + 1 :] if t.norm.isalpha() and t.norm not in _NAME_LINKS]
     # a chain of capitalised words, none a title: "Health Care Act", "Observatory for Human Rights"
     return bool(after) and all(t.capitalised and t.norm not in title_words() for t in after)
@@ -631,21 +629,14 @@ def reads_as_personal_name(alias: str) -> bool:
     if any(w.lower() in title_words() for w in words):
         return False
     first = words[0].lower().rstrip(".")
-    return first in _COURTESY_TITLES or name_gender(words[0]) is not None or _known_given_name(words[0])
+    return first in _COURTESY_TITLES or name_gender(words[0]) is not None or is_given_name(words[0])
 
 
-def _known_given_name(word: str) -> bool:
-    """Whether the name dictionary knows ``word`` as a given name at all (also the androgynous ones)."""
-    from pipeline.gender import is_given_name
-
-    return is_given_name(word)
-
-
-def _population(description: str, mention: Mention) -> bool:
+def _population(tokens: Sequence[Token], mention: Mention) -> bool:
     """Whether an adjective or place qualifies people rather than the party's own bodies: the head after it
     is a lower-case noun that no holder title is ("Scottish voters", "Russian people", "British
     businesses"), while "Malaysian police" and "Russian diplomats" speak for their party."""
-    after = [t for t in tokenize(description)[mention.last + 1 :] if t.norm.isalpha()]
+    after = [t for t in tokens[mention.last + 1 :] if t.norm.isalpha()]
     if not after:
         return False
     head = after[-1]
