@@ -584,7 +584,7 @@ class ActorResolver:
                 return Resolution(org, description, "discovered", "organisation", "affiliation", 0.7)
             if nationality is not None:
                 return Resolution(nationality, description, "discovered", "country", "nationality", 0.7)
-            return Resolution(description, description, "discovered", "unknown", "description", 0.5)
+            return described(description)
         if nationality is not None:
             return Resolution(nationality, description, "discovered", "country", "nationality", 0.6)
         return None
@@ -641,6 +641,11 @@ def _population(tokens: Sequence[Token], mention: Mention) -> bool:
         return False
     head = after[-1]
     return not head.capitalised and head.norm not in title_words()
+
+
+def described(description: str) -> Resolution:
+    """A speaker known only by a description ("leaders", "the FBI"): a discovered actor named by it."""
+    return Resolution(description, description, "discovered", "unknown", "description", 0.5)
 
 
 def anaphor_kind(text: str) -> str | None:

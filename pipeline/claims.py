@@ -37,6 +37,7 @@ from pipeline.actors import (
     Mention,
     Resolution,
     anaphor_kind,
+    described,
     normalise_description,
     title_words,
 )
@@ -747,7 +748,7 @@ class ClaimExtractor:
             return None
         if len(description.split()) > _LONGEST_DESCRIPTION:
             return None
-        return Resolution(description, description, "discovered", "unknown", "description", 0.5)
+        return described(description)
 
     def _same_person(self, res: Resolution | None) -> Resolution | None:
         """ "Witkoff" after "Steve Witkoff", "Netanyahu" after "Israeli Prime Minister Benjamin Netanyahu":
