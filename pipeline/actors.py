@@ -306,7 +306,9 @@ class ActorResolver:
         # Aliases of a party that are people ("David Jones" of the United Kingdom): alias words → alias; and
         # their surnames → the (party, alias) pairs that share them, so "Mr Jones" finds him.
         self._person_aliases: dict[tuple[str, ...], tuple[str, str]] = {}  # words → (party, alias)
-        self._surnames: dict[str, set[tuple[str, str]]] = {}
+        # (a list in watchlist order, not a set: two spellings of one surname's owner, "Alexei" and "Alexey",
+        # must resolve the same way on every run)
+        self._surnames: dict[str, list[tuple[str, str]]] = {}
         if watchlist is not None:
             for actor in watchlist.actors:
                 for alias in (actor.name, *actor.aliases) if actor.kind == "person" else actor.aliases:
@@ -316,7 +318,9 @@ class ActorResolver:
                             self._person_aliases[words] = (actor.party, alias)
                         surname = alias.split()[-1]
                         if len(alias.split()) > 1 and surname[:1].isupper():
-                            self._surnames.setdefault(surname.lower(), set()).add((actor.party, alias))
+                            owners = self._surnames.setdefault(surname.lower(), [])
+                            if (actor.party, alias) not in owners:
+                                owners.append((actor.party, alias))
             for actor in watchlist.actors:
                 self._by_name[actor.name] = actor
                 self._add(actor.name, actor, "name")
@@ -473,7 +477,7 @@ class ActorResolver:
                     return Resolution(party, alias, "canonical", "person", "alias", gender=name_gender(alias))
         names = [t for t in tokens if t.norm.isalpha() and t.norm not in _COURTESY_TITLES]
         if len(names) == 1 and names[0].capitalised and len(tokens) <= 2:
-            owners = self._surnames.get(names[0].norm, set())
+            owners = self._surnames.get(names[0].norm, [])
             if len({party for party, _ in owners}) == 1:
                 party, alias = max(owners, key=lambda owner: len(owner[1]))
                 gender = name_gender(text) or name_gender(alias)
