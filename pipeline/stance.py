@@ -457,6 +457,8 @@ def find_cues(
             stance = "claim"  # "warned it could take two years": a forecast, not the holder's threat
         elif entry.stance == "consider" and entry.form == "verb" and _judges_as(tokens, last, stop):
             stance = "claim"  # "Moscow considered the meeting to be an important step": a judgement
+        if entry.form in {"adjective", "phrase"} and stance in _AGAINST_JUDGEMENTS:
+            stance = _judged_argument(tokens, i, last, start, stop) or stance
         cues.append(
             Cue(i, last, stance, entry.weight, entry.form, entry.phrase, negator is not None, entry.stance)
         )
@@ -603,13 +605,55 @@ def _warns_of_a_risk(tokens: Sequence[Token], last: int, stop: int) -> bool:
 def _judges_as(tokens: Sequence[Token], last: int, stop: int) -> bool:
     """Whether "consider" judges something as something ("considered the meeting to be an important step",
     "considers it a success", "considered as …") rather than weighing whether to do it."""
-    window = [t.norm for t in tokens[last + 1 : min(stop, last + 10)]]
+    window = _outside_brackets([t.norm for t in tokens[last + 1 : stop]])[:9]
     for k, word in enumerate(window):
         if word in {",", ";", ".", "that", "whether", "how", "if"}:
             return False
         if word == "as" or (word == "to" and k + 1 < len(window) and window[k + 1] == "be"):
             return True
     return False
+
+
+# Judging cues that go against what they judge: the ones that, said of an argument, judge the argument.
+_AGAINST_JUDGEMENTS = frozenset({"reject", "deny"})
+# Words that end the clause a judging cue's subject is looked for in.
+_CLAUSE_ENDS = frozenset({".", ";", ":", "!", "?", "but", "while", "whereas"})
+# Words back to a judging cue's subject, past a relative clause ("the reasons, that were …, are …").
+_ARGUMENT_REACH = 25
+
+
+@lru_cache(maxsize=1)
+def _judged_arguments() -> dict[str, str]:
+    return dict(line.split("\t") for line in data_lines("stance_judged_arguments.tsv"))
+
+
+def _judged_argument(tokens: Sequence[Token], first: int, last: int, start: int, stop: int) -> str | None:
+    """The stance a judging cue takes when what it judges is another party's argument: its subject ("the
+    reasons … are not convincing") or, after a verb of calling, its object ("called the accusations
+    absurd"). None when it judges something else."""
+    arguments = _judged_arguments()
+    for j in range(first - 1, max(start, first - _ARGUMENT_REACH) - 1, -1):
+        word = tokens[j].norm
+        if word in _CLAUSE_ENDS:
+            break
+        if word in arguments:
+            return arguments[word]
+    return None
+
+
+def _outside_brackets(words: Sequence[str]) -> list[str]:
+    """The words outside parentheses: an aside ("the meeting (held on January 23-24) to be …") does not
+    lengthen the distance between a verb and its complement."""
+    kept: list[str] = []
+    depth = 0
+    for word in words:
+        if word == "(":
+            depth += 1
+        elif word == ")" and depth:
+            depth -= 1
+        elif not depth:
+            kept.append(word)
+    return kept
 
 
 def _open_modality(tokens: Sequence[Token], i: int, start: int) -> bool:

@@ -174,7 +174,7 @@ def test_a_common_word_alias_names_its_actor_only_as_a_name(
         ("The Lords did not accept the bill.", "reject"),
         ("The opposition is open to talks in Astana.", "consider"),
         ("Malaysia has not ruled out expelling the ambassador.", "consider"),
-        ("Lavrov said the reasons were unconvincing.", "reject"),  # TASS 2017
+        ("Lavrov said the reasons were unconvincing.", "accuse"),  # TASS 2017
         ("The armed opposition will boycott the talks.", "reject"),
         ("North Korea said it had nothing to do with the killing.", "deny"),  # CNN 2017
     ],

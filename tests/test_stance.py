@@ -53,6 +53,22 @@ def _stances(sentence: str) -> list[str]:
         ("Grassley has refused to hold hearings", "reject"),
         ("Iran has repeatedly threatened to block the waterway", "threaten"),
         ("Officials did not reject the plan outright", "claim"),
+        # consider as a judgement, past an aside in brackets (TASS, 2017)
+        (
+            "Moscow considered the recent Astana meeting on Syria (held on January 23-24) to be an important"
+            " step",
+            "claim",
+        ),
+        # judging another party's argument is a charge or a dispute, not a position on the topic (TASS, 2017)
+        (
+            "The reasons for the Syrian armed opposition's non-participation in the Astana meeting are not"
+            " convincing",
+            "accuse",
+        ),
+        ("Lavrov says reasons for opposition's non-participation in Astana talks unconvincing", "accuse"),
+        ("The excuses cited by its leaders are totally unconvincing and unacceptable", "accuse"),
+        ("Pyongyang said the allegations were unfair and politically motivated", "deny"),
+        ("Lavrov said the Astana talks were unfair", "reject"),
     ],
 )
 def test_first_cue_of_real_sentences(sentence: str, stance: str) -> None:
