@@ -67,7 +67,7 @@ from pipeline.stance import (
 )
 from pipeline.watchlist import Topic, Watchlist
 from pipeline.when import MONTH_NAMES, said_earlier, said_on
-from pipeline.wordlists import word_set
+from pipeline.wordlists import data_lines, word_set
 
 __all__ = ["ClaimExtractor", "claim_id", "extract_claims"]
 
@@ -1285,6 +1285,7 @@ class ClaimExtractor:
             return before[-1][2]
         # The object starts soon after the cue: a phrase further on belongs to another clause or modifier.
         after = [s for s in after if s[0] - cue.last <= _OBJECT_REACH]
+        after = [s for s in after if not _after_a_reason(tokens, cue, s[0])]
         anaphoric = _anaphoric_object(tokens, cue, after[0][0] if after else len(tokens))
         if anaphoric:
             # "to delay the meeting", "accept the deal": the object refers back to the topic named before
@@ -1874,6 +1875,22 @@ def _anaphoric_object(tokens: Sequence[Token], cue: Cue, stop: int) -> bool:
             and tokens[j + 1].norm in _object_anaphors()
         ):
             return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _reason_openers() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(line.split()) for line in data_lines("topic_reason_openers.txt"))
+
+
+def _after_a_reason(tokens: Sequence[Token], cue: Cue, first: int) -> bool:
+    """Whether the topic phrase at ``first`` sits in a reason adjunct after the cue's object ("refuse to
+    attend the meeting due to violations of the ceasefire"): the reason is not what the stance is about."""
+    norms = [t.norm for t in tokens[cue.last + 1 : first]]
+    for k in range(len(norms)):
+        for opener in _reason_openers():
+            if tuple(norms[k : k + len(opener)]) == opener:
+                return True
     return False
 
 
