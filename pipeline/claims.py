@@ -832,6 +832,8 @@ class ClaimExtractor:
             return True  # "if 22 Republicans join in opposing it", "should the delegation refuse"
         if _reduced_relative(tokens, cue):
             return True  # "a letter from his family requesting …", "migrants seeking asylum": a modifier
+        if _generic_relative(tokens, cue):
+            return True  # "there are some who would seek to overturn it": theirs, not the speaker's
         if (
             cue.form == "verb"
             and cue.first == cue.last
@@ -1304,8 +1306,7 @@ class ClaimExtractor:
         for first, _last, key in after:
             if not _clause_break(tokens, cue.last, first):
                 return key
-        following = tokens[cue.last + 1].norm if cue.last + 1 < len(tokens) else ""
-        if following in {"it", "this", "that", "them"} and self._last_topic is not None:
+        if _pronoun_object(tokens, cue.last + 1) and self._last_topic is not None:
             return self._last_topic
         return None
 
@@ -1843,6 +1844,32 @@ _BEFORE_PROGRESSIVE = frozenset(
 )
 
 
+_RELATIVE_PRONOUNS = frozenset({"who", "that"})
+_CLAUSE_PUNCTUATION = frozenset({",", ";", ":", ".", '"', "“", "”", "(", ")"})
+# How far back a relative clause's pronoun is looked for: "some who would seek to use this to overturn".
+_GENERIC_CLAUSE_REACH = 10
+
+
+@lru_cache(maxsize=1)
+def _generic_holders() -> frozenset[str]:
+    return word_set("generic_holders.txt")
+
+
+def _generic_relative(tokens: Sequence[Token], cue: Cue) -> bool:
+    """Whether the cue is the verb of a relative clause about unnamed people ("there are some who would
+    seek to use this", "those who reject the plan", "anyone who opposes it", "whoever opposes it"): the
+    stance is theirs, not the speaker's or the sentence subject's."""
+    for k in range(cue.first - 1, max(0, cue.first - _GENERIC_CLAUSE_REACH) - 1, -1):
+        word = tokens[k].norm
+        if word in _CLAUSE_PUNCTUATION:
+            return False
+        if word == "whoever" or (
+            word in _RELATIVE_PRONOUNS and k >= 1 and tokens[k - 1].norm in _generic_holders()
+        ):
+            return True  # the cue or a verb it depends on ("some who would seek to use this to overturn")
+    return False
+
+
 def _reduced_relative(tokens: Sequence[Token], cue: Cue) -> bool:
     """Whether an -ing verb cue modifies the noun right before it ("a letter requesting the remains be
     returned", "migrants seeking asylum"): no auxiliary, comma or preposition between them."""
@@ -1875,6 +1902,29 @@ def _anaphoric_object(tokens: Sequence[Token], cue: Cue, stop: int) -> bool:
             and tokens[j + 1].norm in _object_anaphors()
         ):
             return True
+    return False
+
+
+# After a demonstrative, what shows it is the object itself ("rejected that.", "accepts this, but …", "will
+# do that by March 31"), not a clause ("demanded that the interests … be taken into account").
+_AFTER_A_PRONOUN_OBJECT = frozenset(
+    {".", ",", ";", ":", "?", "!", '"', "”", ")", "and", "but", "or", "by", "before", "until", "now", "again"}
+)
+
+
+def _pronoun_object(tokens: Sequence[Token], k: int) -> bool:
+    """Whether the word at ``k``, right after a cue, is a pronoun object ("must accept it", "rejected
+    that.", "rejects that version of events"); "that" opening a clause is not."""
+    if k >= len(tokens):
+        return False
+    word = tokens[k].norm
+    if word in {"it", "them"}:
+        return True
+    if word in {"this", "that"}:
+        if k + 1 >= len(tokens) or tokens[k + 1].norm in _AFTER_A_PRONOUN_OBJECT:
+            return True
+        # a demonstrative before a noun of ("rejects that version of events"): the thing named before
+        return k + 2 < len(tokens) and tokens[k + 1].norm.isalpha() and tokens[k + 2].norm == "of"
     return False
 
 

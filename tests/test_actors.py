@@ -159,11 +159,14 @@ def test_the_press_is_a_source_not_a_party(resolver: ActorResolver, written: str
 @pytest.mark.parametrize(
     "spellings", [("Alexei Borodavkin", "Alexey Borodavkin"), ("Alexey Borodavkin", "Alexei Borodavkin")]
 )
-def test_a_surname_with_two_listed_spellings_resolves_the_same_way_every_run(spellings: tuple[str, str]) -> None:
+def test_a_surname_in_two_spellings_resolves_the_same_way_every_run(
+    spellings: tuple[str, str],
+) -> None:
     # Transliterations of one Russian name, both listed as a party's people: "Borodavkin said" takes the
     # spelling listed first (a set's order changed with the process's hash seed: one store, two speakers).
     from pipeline.watchlist import parse_watchlist
 
-    watchlist = parse_watchlist({"actors": [{"name": "Russia", "kind": "country", "aliases": list(spellings)}]})
+    russia = {"name": "Russia", "kind": "country", "aliases": list(spellings)}
+    watchlist = parse_watchlist({"actors": [russia]})
     found = ActorResolver(watchlist).resolve("Borodavkin", MAY_27)
     assert found is not None and (found.actor, found.speaker) == ("Russia", spellings[0])

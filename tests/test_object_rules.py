@@ -70,3 +70,68 @@ def test_a_topic_named_in_a_reason_is_not_what_the_stance_is_about(
 def test_a_topic_right_after_the_cue_is_still_its_object() -> None:
     claims = _claims("Malaysian police said they reject the ceasefire because of the violations.")
     assert [(c.actor, c.stance, c.topic) for c in claims] == [("Malaysia", "reject", "ceasefire")]
+
+
+REFERENDUM = parse_watchlist(
+    {
+        "actors": [
+            {"name": "United Kingdom", "kind": "country", "aliases": ["David Davis", "the government"]},
+            {
+                "name": "Scottish government",
+                "kind": "organisation",
+                "aliases": ["Nicola Sturgeon", "Sturgeon"],
+            },
+            {"name": "North Korea", "kind": "country", "aliases": ["Pyongyang"]},
+        ],
+        "topics": [
+            {
+                "key": "referendum",
+                "label": "A second referendum",
+                "phrases": ["second referendum", "referendum"],
+            },
+            {"key": "killing", "label": "The killing", "phrases": ["killing", "nerve agent"]},
+        ],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # BBC 2017: the stance in a relative clause about unnamed people is theirs, not the speaker's
+        '"The reality is there are some who would seek to use this to overturn the result of the referendum,"'
+        " David Davis said.",
+        '"Those who reject a second referendum are wrong," David Davis said.',
+        "David Davis said anyone who opposes the referendum should say so.",
+    ],
+)
+def test_a_stance_of_unnamed_people_in_a_relative_clause_is_not_the_speakers(text: str) -> None:
+    positions = [(c.actor, c.stance) for c in _claims(text, REFERENDUM) if c.actor == "United Kingdom"]
+    assert all(stance not in ("reject", "demand", "oppose") for _, stance in positions), positions
+
+
+def test_a_named_holder_of_a_relative_clause_keeps_the_stance() -> None:
+    claims = _claims("David Davis, who has long opposed a second referendum, spoke on Monday.", REFERENDUM)
+    assert [(c.actor, c.stance, c.topic) for c in claims] == [("United Kingdom", "reject", "referendum")]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # Al Jazeera 2017: "demanded that …" opens a clause; the article's last topic is not its object
+        (
+            "Sturgeon wants a second referendum. Sturgeon has repeatedly demanded that the interests of"
+            " Scottish people be taken into account during upcoming negotiations.",
+            None,
+        ),
+        # CNN 2017: "that version of events" refers back to what the article named
+        (
+            "Police said a nerve agent was used in the killing. North Korea rejects that version of events.",
+            "killing",
+        ),
+        ("Sturgeon wants a second referendum. She says she will do that by March 31.", "referendum"),
+    ],
+)
+def test_a_demonstrative_is_an_object_only_when_it_stands_for_one(text: str, topic: str | None) -> None:
+    last = _claims(text, REFERENDUM)[-1]
+    assert last.topic == topic, (last.stance, last.topic, last.evidence)
