@@ -477,6 +477,10 @@ _NOT_AN_ACTION = frozenset(
 )
 
 
+# Adverbs of time between the modal and its verb: "will now be allowed", "would soon announce".
+_TIME_ADVERBS = frozenset({"now", "soon", "then", "still", "later", "finally", "eventually", "again"})
+
+
 # Verbs after "it will" that no agent performs ("it will take two years", "it will cost", "it will help").
 _NOT_AGENTIVE = frozenset(
     {
@@ -520,8 +524,8 @@ def _with_own_future(tokens: Sequence[Token], cues: list[Cue], start: int, stop:
         if tokens[i].norm not in _FUTURE_MODALS or i in covered:
             continue
         verb = i + 1
-        if tokens[verb].norm.endswith("ly") and verb + 1 < stop:
-            verb += 1
+        if (tokens[verb].norm.endswith("ly") or tokens[verb].norm in _TIME_ADVERBS) and verb + 1 < stop:
+            verb += 1  # "will soon announce", "will now be allowed" (a passive: no action of the subject's)
         word = tokens[verb]
         if word.norm in _NOT_AN_ACTION or not word.norm.isalpha() or word.capitalised:
             continue

@@ -118,3 +118,18 @@ def test_a_verb_followed_by_no_is_negated() -> None:
     # feed summary, Feb 2026
     cues = find_cues(tokenize("Lawmakers and the White House offered no signs of compromise Sunday"))
     assert [(c.stance, c.negated) for c in cues] == [("claim", True)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "commits"),
+    [
+        # BBC 2017: a passive after a time adverb is nothing the subject does
+        ("Mr Najib said that North Koreans will now be allowed to leave Malaysia.", False),
+        ("Mr Najib said Malaysia will soon reopen its embassy.", True),
+    ],
+)
+def test_own_future_reads_past_a_time_adverb(sentence: str, commits: bool) -> None:
+    from pipeline.stance import OWN_FUTURE_PHRASE
+
+    cues = find_cues(tokenize(sentence))
+    assert any(c.phrase == OWN_FUTURE_PHRASE for c in cues) is commits, cues
