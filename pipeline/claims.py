@@ -324,7 +324,10 @@ def _topic_index(topics: Sequence[Topic]) -> _TopicIndex:
             words = tuple(t.norm for t in tokenize(phrase))
             if words:
                 by_first.setdefault(words[0], []).append((words, topic.key))
-        vocabulary[topic.key] = {t.norm for text in (*topic.phrases, topic.label) for t in tokenize(text)}
+        words_of = {t.norm for text in (*topic.phrases, topic.label) for t in tokenize(text)}
+        # a hyphenated name's parts too: "Kim Jong Nam's body" is the "Kim Jong-nam's body" of the label
+        parts = {part for word in words_of if "-" in word for part in word.split("-")}
+        vocabulary[topic.key] = words_of | parts
     return _TopicIndex(
         {k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in by_first.items()},
         {k: frozenset(v) for k, v in vocabulary.items()},
@@ -619,8 +622,11 @@ class ClaimExtractor:
             if opened is not None:
                 # "will accept if…", "refused to release it until…", "If no one claims it, we will hand it
                 # over": conditional, the condition kept
+                # (a refusal so conditioned stays on its side: "refused to release it until DNA" and
+                # "refused to release it" are one position, told with and without its condition)
+                refused = ["conditional-refusal"] if holder.stance == "reject" else []
                 holder.stance, holder.condition = "demand", opened
-                holder.rules = [*holder.rules, "conditional"]
+                holder.rules = [*holder.rules, "conditional", *refused]
             elif holder.stance == "reject" and _rejects_an_account(tokens, cue):
                 # "rejects that version of events", "dismissed the reports": a dispute of fact, no position
                 holder.stance = "deny"
@@ -1306,8 +1312,10 @@ class ClaimExtractor:
         for first, _last, key in after:
             if not _clause_break(tokens, cue.last, first):
                 return key
-        if _pronoun_object(tokens, cue.last + 1) and self._last_topic is not None:
-            return self._last_topic
+        if _pronoun_object(tokens, cue.last + 1):
+            # "requested Kim's body but Malaysia said they wouldn't release it": what this sentence named
+            # before the cue, else what the article named last
+            return before[-1][2] if before else self._last_topic
         return None
 
     def _topic_in_span(self, view: _SentenceView, first: int, last: int) -> str | None:
@@ -2059,19 +2067,32 @@ def _condition(tokens: Sequence[Token], cue: Cue) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _condition_openers() -> dict[str, frozenset[str]]:
-    """``data/stance_condition_openers.tsv``: word → the sides (for, against) it conditions."""
-    found: dict[str, frozenset[str]] = {}
-    for line in (DATA / "stance_condition_openers.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#") and "\t" in line:
-            word, sides = line.split("\t", 1)
-            found[word.strip().lower()] = frozenset(sides.split())
+def _condition_openers() -> dict[str, list[tuple[tuple[str, ...], frozenset[str]]]]:
+    """``data/stance_condition_openers.tsv``: first word → (the opener's words, the sides it conditions)."""
+    found: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
+    for line in data_lines("stance_condition_openers.tsv"):
+        if "\t" in line:
+            phrase, sides = line.split("\t", 1)
+            words = tuple(phrase.lower().split())
+            found.setdefault(words[0], []).append((words, frozenset(sides.split())))
     return found
+
+
+def _opens_condition(tokens: Sequence[Token], i: int, side: str) -> int:
+    """How many words a condition opener for ``side`` takes at ``i`` ("until", "while waiting for"); 0
+    when none opens there."""
+    for words, sides in _condition_openers().get(tokens[i].norm, ()):
+        if side in sides and tuple(t.norm for t in tokens[i : i + len(words)]) == words:
+            return len(words)
+    return 0
 
 
 _CONDITIONED_SIDE = {"accept": "for", "support": "for", "commit": "for", "reject": "against"}
 # How far after the cue a condition may open: past the object ("accept the US proposal if…"), not beyond.
 _CONDITION_REACH = 12
+# An opener of several words ("while waiting for") is unambiguous: it conditions the stance past a long
+# object ("refused to release the body of Kim Jong-nam to the embassy in Kuala Lumpur, while waiting for …").
+_LONG_CONDITION_REACH = 24
 
 
 def _condition_clause(tokens: Sequence[Token], cue: Cue) -> str | None:
@@ -2080,13 +2101,18 @@ def _condition_clause(tokens: Sequence[Token], cue: Cue) -> str | None:
     side = _CONDITIONED_SIDE.get(cue.stance)
     if side is None:
         return None
-    openers = _condition_openers()
-    stop = min(len(tokens), cue.last + 1 + _CONDITION_REACH)
+    stop = min(len(tokens), cue.last + 1 + _LONG_CONDITION_REACH)
     for i in range(cue.last + 1, stop):
         word = tokens[i].norm
-        if word in {".", ";", "?", "!"} or (word == "," and i > cue.last + 2 and tokens[i - 1].norm != ","):
+        if word in {".", ";", "?", "!"}:
             return None
-        if side in openers.get(word, ()):
+        if word == "," and i > cue.last + 2 and tokens[i - 1].norm != ",":
+            # a comma ends the clause, except before an opener: "refused to release it, while waiting …"
+            if not (i + 1 < len(tokens) and _opens_condition(tokens, i + 1, side) > 1):
+                return None
+            continue
+        opener = _opens_condition(tokens, i, side)
+        if opener > 1 or (opener and i <= cue.last + _CONDITION_REACH):
             end = i + 1
             while end < len(tokens) and tokens[end].norm not in {".", ";", ",", "?", "!"}:
                 end += 1

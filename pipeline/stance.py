@@ -469,7 +469,9 @@ def find_cues(
 # "will"/"would"/"shall" + a verb of one's own action: a commitment, weaker than a stance verb.
 OWN_FUTURE_PHRASE = "will (own action)"
 OWN_FUTURE_WEIGHT = 0.6
-_FUTURE_MODALS = frozenset({"will", "would", "shall"})
+_FUTURE_MODALS = frozenset({"will", "would", "shall", "wo"})  # "wo": "won't" as the tokeniser splits it
+# "will not <verb>" of one's own action: a refusal, as sure as a commitment is.
+OWN_REFUSAL_PHRASE = "will not (own action)"
 _FUTURE_PRONOUNS = frozenset({"i", "we", "he", "she", "they"})
 # Words after the modal that make no action of the subject's: a state ("will be"), a negation, a passive.
 _NOT_AN_ACTION = frozenset(
@@ -510,6 +512,12 @@ _NOT_AGENTIVE = frozenset(
 
 
 @lru_cache(maxsize=1)
+def _not_refusals() -> dict[str, str]:
+    """``data/stance_not_refusals.tsv``: verb → "none" (no stance) or "commit" (refusing to leave)."""
+    return dict(line.split("\t", 1) for line in data_lines("stance_not_refusals.tsv"))
+
+
+@lru_cache(maxsize=1)
 def _future_subjects() -> frozenset[str]:
     return frozenset(data_lines("stance_future_subjects.txt"))
 
@@ -526,6 +534,13 @@ def _with_own_future(tokens: Sequence[Token], cues: list[Cue], start: int, stop:
         verb = i + 1
         if (tokens[verb].norm.endswith("ly") or tokens[verb].norm in _TIME_ADVERBS) and verb + 1 < stop:
             verb += 1  # "will soon announce", "will now be allowed" (a passive: no action of the subject's)
+        refusal = tokens[verb].norm == "not" and verb + 1 < stop
+        stance = "commit"
+        if refusal:
+            verb += 1  # "will not release the body", "won't attend": refusing one's own next step
+            stance = _not_refusals().get(tokens[verb].norm, "reject")
+            if stance == "none":
+                continue
         word = tokens[verb]
         if word.norm in _NOT_AN_ACTION or not word.norm.isalpha() or word.capitalised:
             continue
@@ -539,7 +554,8 @@ def _with_own_future(tokens: Sequence[Token], cues: list[Cue], start: int, stop:
             or (subject.norm == "it" and word.norm not in _NOT_AGENTIVE)
         ):
             continue
-        added.append(Cue(i, verb, "commit", OWN_FUTURE_WEIGHT, "verb", OWN_FUTURE_PHRASE, False, "commit"))
+        phrase = OWN_REFUSAL_PHRASE if refusal else OWN_FUTURE_PHRASE
+        added.append(Cue(i, verb, stance, OWN_FUTURE_WEIGHT, "verb", phrase, refusal, "commit"))
     return sorted([*cues, *added], key=lambda c: c.first) if added else cues
 
 

@@ -254,6 +254,68 @@ CHANGE_CASES = [
         "changed",
         "",
     ),
+    ChangeCase(
+        "a refusal told with its condition is the refusal restated, not a change",
+        (
+            reported(
+                "Malaysia",
+                "reject",
+                "Malaysia has refused to release the body of Kim Jong-nam.",
+                "2017-02-28",
+                "Al Jazeera",
+                topic="kim-jong-nam-body",
+            ),
+        ),
+        (
+            reported(
+                "Malaysia",
+                "demand",
+                "Malaysian authorities have consistently refused to release Kim's body until they receive DNA"
+                " from his next of kin.",
+                "2017-03-02",
+                "Al Jazeera",
+                topic="kim-jong-nam-body",
+                rules=("subject-verb", "conditional", "conditional-refusal", "actor-alias", "topic"),
+            ),
+        ),
+        "steady",
+        "",
+    ),
+    ChangeCase(
+        "an acceptance that gains a condition is a change",
+        (
+            reported(
+                "Hamas",
+                "accept",
+                "Hamas accepted the US proposal.",
+                "2017-05-27",
+                "Reuters",
+                topic="ceasefire",
+            ),
+            reported(
+                "Hamas",
+                "accept",
+                "Hamas said it had agreed to the proposal.",
+                "2017-05-27",
+                "AP",
+                topic="ceasefire",
+            ),
+        ),
+        (
+            reported(
+                "Hamas",
+                "demand",
+                "Hamas said it would accept the proposal only if Israel withdraws.",
+                "2017-07-02",
+                "Reuters",
+                topic="ceasefire",
+                confidence=0.9,
+                rules=("subject-verb", "conditional", "actor-alias", "topic"),
+            ),
+        ),
+        "changed",
+        "",
+    ),
 ]
 
 

@@ -135,3 +135,58 @@ def test_a_named_holder_of_a_relative_clause_keeps_the_stance() -> None:
 def test_a_demonstrative_is_an_object_only_when_it_stands_for_one(text: str, topic: str | None) -> None:
     last = _claims(text, REFERENDUM)[-1]
     assert last.topic == topic, (last.stance, last.topic, last.evidence)
+
+
+BODY = parse_watchlist(
+    {
+        "actors": [
+            {"name": "Malaysia", "kind": "country", "aliases": ["Malaysian authorities", "Malaysia police"]},
+            {"name": "Syrian opposition", "kind": "group", "aliases": ["the rebels"]},
+        ],
+        "topics": [
+            {"key": "body", "label": "Kim Jong-nam's body", "phrases": ["body", "the body"]},
+            {"key": "killing", "label": "The killing", "phrases": ["killing", "investigations"]},
+            {"key": "talks", "label": "The talks", "phrases": ["the talks"]},
+        ],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "stance", "topic", "side_rule"),
+    [
+        # Reuters 2017: "will not <verb>" of one's own next step is a refusal, its condition kept
+        (
+            "Malaysia police will not release the body until his family has provided a DNA sample.",
+            "demand",
+            "body",
+            "conditional-refusal",
+        ),
+        # CNN 2017: "it" is what the sentence named before the cue (not the article's last topic), and a
+        # hyphenated name in the label ("Jong-nam") qualifies nothing written as "Kim Jong Nam's"
+        (
+            "Police are investigating the killing. North Korea has requested Kim Jong Nam's body but"
+            " Malaysian authorities said they wouldn't release it.",
+            "reject",
+            "body",
+            None,
+        ),
+        # refusing to leave is staying with it
+        ("Still, the opposition official said the rebels would not quit the talks.", "commit", "talks", None),
+    ],
+)
+def test_a_refusal_of_ones_own_next_step(text: str, stance: str, topic: str, side_rule: str | None) -> None:
+    last = _claims(text, BODY)[-1]
+    assert (last.stance, last.topic) == (stance, topic), last.evidence
+    assert side_rule is None or side_rule in last.rules
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The minister would not say whether the body would be released.",
+        "As for me, I will not pretend that I am happy today, Tusk said.",
+    ],
+)
+def test_declining_to_speak_is_no_refusal(sentence: str) -> None:
+    assert all(c.stance != "reject" for c in _claims(sentence, BODY))

@@ -58,7 +58,10 @@ def side_of(claim: ReportedClaim) -> str:
     """The side a claim's stance takes on its topic. A demand held on a condition ("will release the body
     only with DNA") is conditional; a plain call for something ("called for a referendum", "must hold a
     vote") is for it: calling for a referendum and proposing one are the same side, and a move between them
-    is a restatement, not a change."""
+    is a restatement, not a change. A refusal held until a condition is met ("refused to release the body
+    until it receives DNA") is against: the same position as the plain refusal, told with its condition."""
+    if claim.stance == "demand" and "conditional-refusal" in claim.rules:
+        return "against"
     if claim.stance == "demand" and not claim.condition and "conditional" not in claim.rules:
         return "for"
     return POSITION_SIDE[claim.stance]
