@@ -1902,6 +1902,11 @@ def _anaphoric_object(tokens: Sequence[Token], cue: Cue, stop: int) -> bool:
     """Whether the cue's object, before ``stop`` (the next topic phrase), is a definite noun that refers
     back ("the meeting", "the deal", "this plan"; after an infinitive: "to delay the meeting")."""
     k = cue.last + 1
+    if k < stop and tokens[k].norm in {"from", "by"}:
+        # a noun cue's holder before its object: "a request from Syrian rebels to delay the meeting"
+        k = next((j for j in range(k + 1, min(stop, k + 7)) if tokens[j].norm in {"to", "for"}), k)
+    if k < stop and tokens[k].norm == "for":
+        k += 1  # "a call from the party for the vote"
     if k < stop and tokens[k].norm == "to":
         k += 2  # "to delay the meeting"
     for j in range(k, min(stop, k + 3) - 1):

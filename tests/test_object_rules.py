@@ -190,3 +190,14 @@ def test_a_refusal_of_ones_own_next_step(text: str, stance: str, topic: str, sid
 )
 def test_declining_to_speak_is_no_refusal(sentence: str) -> None:
     assert all(c.stance != "reject" for c in _claims(sentence, BODY))
+
+
+def test_a_noun_cues_holder_does_not_hide_its_anaphoric_object() -> None:
+    # Reuters 2017: "a request from Syrian rebels to delay the meeting": the meeting is the talks just
+    # named, not the ceasefire the reason names
+    text = (
+        "Moscow, Ankara and Tehran are pressing ahead with a fresh round of talks in Astana, despite a"
+        " request from the rebels to delay the meeting over ceasefire violations."
+    )
+    demands = [(c.actor, c.topic) for c in _claims(text) if c.stance == "demand"]
+    assert demands == [("Syrian opposition", "astana-talks")]
