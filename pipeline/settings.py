@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     contradiction_window_days: int = Field(
         0, ge=0, description="days apart two sources' claims may be and still contradict (0: same day)"
     )
+    dispute_quiet_days: int = Field(
+        3,
+        ge=0,
+        description="days a reported contradiction stays 'still disputed' instead of new when the same two "
+        "actors dispute the same topic again (0: every day's contradictions are new)",
+    )
     position_window_days: int = Field(
         90,
         ge=1,

@@ -8,6 +8,7 @@ said-earlier, reported moves, disputed, contradictions of fact) are tested one b
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterator
@@ -128,6 +129,55 @@ def test_contradiction_needs_the_denial_to_name_the_other_actor(con: duckdb.Duck
 def test_contradiction_topic_comes_from_the_denials_words(con: duckdb.DuckDBPyConnection) -> None:
     # The denial is tagged hamas-response; it is about the proposal because it says "ceasefire proposal".
     assert _digest(con, "2025-05-27", topic_phrases={}).contradictions == ()
+
+
+def _dispute_repeated_on(day: str) -> dict[str, Any]:
+    """The scenario with the two 05-27 articles of the Hamas/United States dispute reported again on ``day``
+    by other outlets, in reworded sentences (so the claims are new claims, not new occurrences)."""
+    scenario = copy.deepcopy(SCENARIO)
+    repeated = []
+    for spec in scenario["articles"]:
+        if spec["published"] != "2025-05-27":
+            continue
+        again = copy.deepcopy(spec)
+        again.update(doc=f"again-{day}-{spec['doc']}", source=f"{spec['source']} (follow-up)", published=day)
+        again.pop("copies", None)
+        for claim in again["claims"]:
+            claim["evidence"] = "Reporting again: " + claim["evidence"]
+        repeated.append(again)
+    scenario["articles"] += repeated
+    return scenario
+
+
+def test_a_dispute_reported_again_within_the_quiet_days_is_still_disputed_not_new() -> None:
+    connection = open_db(":memory:")
+    migrate(connection)
+    store_scenario(connection, _dispute_repeated_on("2025-05-28"))
+    first = _digest(connection, "2025-05-27", dispute_quiet_days=3)
+    assert [(x.a.actor, x.b.actor) for x in first.contradictions] == [("Hamas", "United States")]
+    assert first.still_disputed == ()
+    again = _digest(connection, "2025-05-28", dispute_quiet_days=3)
+    assert again.contradictions == ()
+    (ongoing,) = again.still_disputed
+    assert ongoing.since == date(2025, 5, 27)
+    assert ongoing.contradiction.b.evidence.startswith("Reporting again: ")
+    body = digest_to_json(again)
+    assert body["contradictions"] == [] and body["still_disputed"][0]["since"] == "2025-05-27"
+    markdown = render_markdown(again)
+    assert "## Still disputed" in markdown and "in the digest since 2025-05-27" in markdown
+    # Without a quiet window every day's dispute is news again.
+    assert len(_digest(connection, "2025-05-28", dispute_quiet_days=0).contradictions) == 1
+    connection.close()
+
+
+def test_a_dispute_back_after_the_quiet_days_is_new_again() -> None:
+    connection = open_db(":memory:")
+    migrate(connection)
+    store_scenario(connection, _dispute_repeated_on("2025-06-02"))
+    later = _digest(connection, "2025-06-02", dispute_quiet_days=3)
+    assert [(x.a.actor, x.b.actor) for x in later.contradictions] == [("Hamas", "United States")]
+    assert later.still_disputed == ()
+    connection.close()
 
 
 def test_below_threshold_claims_are_left_out_and_counted(con: duckdb.DuckDBPyConnection) -> None:
@@ -353,6 +403,7 @@ def test_empty_day_is_a_quiet_digest(con: duckdb.DuckDBPyConnection) -> None:
         "changed": [],
         "disputed": [],
         "contradictions": [],
+        "still_disputed": [],
         "new": [],
         "unchanged": [],
         "new_actors": [],

@@ -580,6 +580,7 @@ def test_every_markdown_item_is_in_the_html(con: duckdb.DuckDBPyConnection, day:
             "Changed positions",
             "Disputed or unconfirmed",
             "Contradictions",
+            "Still disputed",
             "New positions",
             "Steady",
         ]

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from pipeline.digest.build import Digest
-from pipeline.digest.rules import PRONOUNS, Contradiction, Judgement, Position
+from pipeline.digest.rules import PRONOUNS, Contradiction, Judgement, OngoingDispute, Position
 from pipeline.escape import markdown_text
 from pipeline.store.digest_sql import ReportedClaim
 
@@ -96,6 +96,13 @@ def _contradiction_item(x: Contradiction) -> Item:
     return Item(title, (Line(x.a.actor, x.a), Line(x.b.actor, x.b)), note=x.reason)
 
 
+def _ongoing_item(o: OngoingDispute) -> Item:
+    x = o.contradiction
+    since = o.since.isoformat()
+    title = f"On {x.topic}: {x.a.actor} vs {x.b.actor}, reported again (in the digest since {since})"
+    return Item(title, (Line(x.a.actor, x.a), Line(x.b.actor, x.b)), note=x.reason)
+
+
 def sections(d: Digest) -> list[Section]:
     """The digest's sections, in reading order."""
     new_intro = []
@@ -115,6 +122,7 @@ def sections(d: Digest) -> list[Section]:
             "None.",
         ),
         Section("Contradictions", tuple(_contradiction_item(x) for x in d.contradictions), "None found."),
+        Section("Still disputed", tuple(_ongoing_item(o) for o in d.still_disputed), "None."),
         Section(
             "New positions",
             tuple(
@@ -419,23 +427,27 @@ def _judgement_json(j: Judgement) -> dict[str, Any]:
     }
 
 
+def _contradiction_json(x: Contradiction) -> dict[str, Any]:
+    return {
+        "topic": x.topic,
+        "reason": x.reason,
+        "a": claim_json(x.a),
+        "b": claim_json(x.b),
+        "docs": sorted({*x.a.docs, *x.b.docs}),
+        "speakers": sorted({s for c in (x.a, x.b) for s in [c.speaker or c.speaker_text] if s}),
+        "said_on": sorted({c.said_on.isoformat() for c in (x.a, x.b) if c.said_on}),
+    }
+
+
 def digest_to_json(d: Digest) -> dict[str, Any]:
     """The digest as JSON-ready data: {"day", "changed", "disputed", "contradictions", "new", …}."""
     return {
         "day": d.day.isoformat(),
         "changed": [_judgement_json(j) for j in d.changed],
         "disputed": [_judgement_json(j) for j in d.disputed],
-        "contradictions": [
-            {
-                "topic": x.topic,
-                "reason": x.reason,
-                "a": claim_json(x.a),
-                "b": claim_json(x.b),
-                "docs": sorted({*x.a.docs, *x.b.docs}),
-                "speakers": sorted({s for c in (x.a, x.b) for s in [c.speaker or c.speaker_text] if s}),
-                "said_on": sorted({c.said_on.isoformat() for c in (x.a, x.b) if c.said_on}),
-            }
-            for x in d.contradictions
+        "contradictions": [_contradiction_json(x) for x in d.contradictions],
+        "still_disputed": [
+            {**_contradiction_json(o.contradiction), "since": o.since.isoformat()} for o in d.still_disputed
         ],
         "new": [
             {

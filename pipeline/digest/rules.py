@@ -197,6 +197,41 @@ class Contradiction:
     reason: str
 
 
+@dataclass(frozen=True)
+class OngoingDispute:
+    """A contradiction found again today that the digest already reported on ``since`` (within the quiet
+    window): still news for the record, not a new dispute."""
+
+    contradiction: Contradiction
+    since: date
+
+
+def dispute_key(x: Contradiction) -> tuple[str, frozenset[str]]:
+    """One dispute: its topic and its two actors, whichever of them spoke first."""
+    return x.topic, frozenset({x.a.actor, x.b.actor})
+
+
+def split_ongoing(
+    today: Sequence[Contradiction], earlier: Mapping[date, Sequence[Contradiction]]
+) -> tuple[list[Contradiction], list[OngoingDispute]]:
+    """Today's contradictions that are new, and those the digest of an ``earlier`` day already reported
+    (the same two actors disputing on the same topic): outlets repeat a dispute for days, and a daily
+    digest that headlines it each day buries what is new. The earliest such day is kept as ``since``."""
+    first_seen: dict[tuple[str, frozenset[str]], date] = {}
+    for day in sorted(earlier):
+        for x in earlier[day]:
+            first_seen.setdefault(dispute_key(x), day)
+    new: list[Contradiction] = []
+    ongoing: list[OngoingDispute] = []
+    for x in today:
+        since = first_seen.get(dispute_key(x))
+        if since is None:
+            new.append(x)
+        else:
+            ongoing.append(OngoingDispute(x, since))
+    return new, ongoing
+
+
 # ---- positions ---------------------------------------------------------------------------------------
 
 
