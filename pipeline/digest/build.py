@@ -151,6 +151,21 @@ def _day_contradictions(
     return split_ongoing(today, earlier)
 
 
+def _first_seen(
+    con: duckdb.DuckDBPyConnection, day: date, verdicts: _Verdicts, *, min_confidence: float
+) -> tuple[list[str], list[str]]:
+    """The actors and topics of today's first positions that never had a position before ``day``."""
+    first = [j for j in verdicts.changed if j.before is None]
+    return digest_sql.first_seen(
+        con,
+        day,
+        {p.actor for p in verdicts.new} | {j.actor for j in first},
+        {p.topic for p in verdicts.new} | {j.topic for j in first},
+        min_confidence=min_confidence,
+        stances=tuple(POSITION_SIDE),
+    )
+
+
 def build_digest(
     con: duckdb.DuckDBPyConnection,
     day: date,
@@ -170,10 +185,8 @@ def build_digest(
     ``contradiction_window_days`` apart; one already reported in the ``dispute_quiet_days`` before is
     listed as still disputed, not as a new contradiction.
     """
-    if aliases is None:
-        aliases = actor_aliases(con)
-    if topic_phrases is None:
-        topic_phrases = digest_sql.topic_phrases(con)
+    aliases = actor_aliases(con) if aliases is None else aliases
+    topic_phrases = digest_sql.topic_phrases(con) if topic_phrases is None else topic_phrases
     stances = tuple(POSITION_SIDE)
     verdicts = _judge_day(con, day, min_confidence=min_confidence, window_days=window_days)
     contradictions, ongoing = _day_contradictions(
@@ -185,15 +198,7 @@ def build_digest(
         window_days=contradiction_window_days,
         quiet_days=dispute_quiet_days,
     )
-    first = [j for j in verdicts.changed if j.before is None]
-    new_actors, new_topics = digest_sql.first_seen(
-        con,
-        day,
-        {p.actor for p in verdicts.new} | {j.actor for j in first},
-        {p.topic for p in verdicts.new} | {j.topic for j in first},
-        min_confidence=min_confidence,
-        stances=stances,
-    )
+    new_actors, new_topics = _first_seen(con, day, verdicts, min_confidence=min_confidence)
     left = digest_sql.left_out_counts(con, day, min_confidence=min_confidence, stances=stances)
     return Digest(
         day=day,
